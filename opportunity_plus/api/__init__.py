@@ -1,0 +1,1 @@
+"""Whitelisted methods called by the desk (forms, board, list)."""

@@ -1,0 +1,28 @@
+app_name = "opportunity_plus"
+app_title = "Opportunity Plus"
+app_publisher = "Opportunity Plus Contributors"
+app_description = "Sales pipelines, kanban board and analysis on ERPNext Opportunity"
+app_email = "developers@example.com"
+app_license = "gpl-3.0"
+
+required_apps = ["frappe/erpnext"]
+
+# Install, migrate, uninstall
+after_install = "opportunity_plus.setup.install.after_install"
+after_migrate = "opportunity_plus.setup.install.after_migrate"
+before_uninstall = "opportunity_plus.setup.install.before_uninstall"
+
+# Desk
+doctype_js = {"Opportunity": "public/js/opportunity.js"}
+
+# Document events on ERPNext's doctypes
+doc_events = {
+	"Opportunity": {
+		"onload": "opportunity_plus.opportunity.events.onload",
+		"validate": "opportunity_plus.opportunity.events.validate",
+		"on_update": "opportunity_plus.opportunity.events.on_update",
+	},
+}
+
+# Tests
+before_tests = "opportunity_plus.tests.utils.before_tests"

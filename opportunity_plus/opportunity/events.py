@@ -1,0 +1,84 @@
+"""doc_events of ERPNext's Opportunity: thin adapters around the rules."""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from opportunity_plus.opportunity.followers import sync_followers
+from opportunity_plus.opportunity.opportunity_code import set_code
+from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.rules import RuleError
+from opportunity_plus.rules.stage_move import OpportunityState, plan_save
+
+
+def onload(doc, method=None):
+	"""Tell the form about the pipeline's stages and whether the code is editable."""
+	pipeline = doc.get("sales_pipeline") or get_default_pipeline()
+	doc.set_onload(
+		"opportunity_plus",
+		{
+			"allow_code_edit": bool(frappe.db.get_single_value("Opportunity Plus Settings", "allow_code_edit")),
+			"stages": [stage.__dict__ for stage in get_stages(pipeline)] if pipeline else [],
+		},
+	)
+
+
+def validate(doc, method=None):
+	apply_pipeline(doc)
+	set_code(doc)
+
+
+def on_update(doc, method=None):
+	sync_followers(doc)
+
+
+def has_submitted_quotation(opportunity: str | None) -> bool:
+	if not opportunity:
+		return False
+	return bool(frappe.db.exists("Quotation", {"opportunity": opportunity, "docstatus": 1}))
+
+
+def state_of(doc, with_quotation: bool) -> OpportunityState:
+	return OpportunityState(
+		pipeline=doc.get("sales_pipeline"),
+		stage=doc.get("sales_stage"),
+		status=doc.get("status") or "Open",
+		probability=doc.get("probability"),
+		amount=doc.get("opportunity_amount") or 0,
+		lost_reason_count=len(doc.get("lost_reasons") or []),
+		has_submitted_quotation=with_quotation and has_submitted_quotation(doc.name if not doc.is_new() else None),
+	)
+
+
+def apply_pipeline(doc) -> None:
+	"""Default the pipeline and stage, check the move, and set status, probability and stage time."""
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	pipeline = doc.get("sales_pipeline") or get_default_pipeline()
+	if not pipeline:
+		return  # no pipeline configured at all: leave ERPNext's behaviour untouched
+
+	if frappe.get_cached_value("Sales Pipeline", pipeline, "disabled") and (
+		not before or before.get("sales_pipeline") != pipeline
+	):
+		frappe.throw(_("Sales pipeline {0} is disabled.").format(frappe.bold(pipeline)), title=_("Sales Pipeline"))
+
+	stages = get_stages(pipeline)
+	needs_quotation = any(stage.require_submitted_quotation for stage in stages)
+	try:
+		plan = plan_save(
+			stages,
+			pipeline,
+			state_of(doc, needs_quotation),
+			state_of(before, False) if before else None,
+		)
+	except RuleError as e:
+		frappe.throw(e.translated(_), title=_("Sales Pipeline"))
+
+	doc.sales_pipeline = plan.pipeline
+	doc.sales_stage = plan.stage
+	doc.status = plan.status
+	doc.probability = plan.probability
+	if plan.stage_changed or not doc.get("stage_entered_on"):
+		doc.stage_entered_on = now_datetime()
+	if plan.stage_changed:
+		doc.flags.opportunity_plus_stage_change = (plan.previous_stage, plan.stage)

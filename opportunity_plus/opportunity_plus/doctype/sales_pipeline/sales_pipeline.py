@@ -1,0 +1,91 @@
+# Copyright (c) 2026, Opportunity Plus Contributors
+# License: GNU General Public License v3. See license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from opportunity_plus.opportunity.pipelines import (
+	count_opportunities_by_stage,
+	describe_usage,
+	get_default_pipeline,
+	set_default_pipeline,
+	stage_from_row,
+)
+from opportunity_plus.rules import RuleError
+from opportunity_plus.rules.opportunity_code import abbreviate
+from opportunity_plus.rules.pipeline import removed_stages, validate_pipeline
+
+
+class SalesPipeline(Document):
+	def validate(self):
+		if not self.abbreviation:
+			self.abbreviation = abbreviate(self.pipeline_name)
+		try:
+			validate_pipeline([stage_from_row(row) for row in self.stages], self.quotation_stage)
+		except RuleError as e:
+			frappe.throw(e.translated(_), title=_("Invalid Sales Pipeline"))
+		self.validate_default()
+		self.validate_removed_stages()
+		self.validate_disabled()
+
+	def on_update(self):
+		if self.is_default:
+			set_default_pipeline(self.name)
+
+	def on_trash(self):
+		if self.is_default:
+			frappe.throw(
+				_("{0} is the default sales pipeline. Make another pipeline the default before deleting it.").format(
+					frappe.bold(self.name)
+				),
+				title=_("Cannot Delete Pipeline"),
+			)
+		counts = count_opportunities_by_stage(self.name)
+		if counts:
+			frappe.throw(
+				_("Sales pipeline {0} is used by {1} opportunities ({2}). Move them to another pipeline first.").format(
+					frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
+				),
+				frappe.LinkExistsError,
+				title=_("Cannot Delete Pipeline"),
+			)
+
+	def validate_default(self):
+		before = self.get_doc_before_save()
+		if before and before.is_default and not self.is_default:
+			frappe.throw(
+				_("There must always be one default pipeline: make another pipeline the default instead."),
+				title=_("Default Pipeline"),
+			)
+		if not self.is_default and not self.disabled and not get_default_pipeline():
+			self.is_default = 1
+
+	def validate_removed_stages(self):
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		removed = removed_stages([row.sales_stage for row in before.stages], [row.sales_stage for row in self.stages])
+		counts = count_opportunities_by_stage(self.name, removed)
+		if counts:
+			frappe.throw(
+				_("These stages cannot be removed because opportunities are in them: {0}. Move them to another stage first.").format(
+					describe_usage(self.name, counts)
+				),
+				frappe.LinkExistsError,
+				title=_("Stage in Use"),
+			)
+
+	def validate_disabled(self):
+		if not self.disabled:
+			return
+		if self.is_default:
+			frappe.throw(_("The default pipeline cannot be disabled."), title=_("Default Pipeline"))
+		counts = count_opportunities_by_stage(self.name, open_only=True)
+		if counts:
+			frappe.throw(
+				_("Sales pipeline {0} still has {1} open opportunities ({2}). Close or move them before disabling it.").format(
+					frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
+				),
+				title=_("Pipeline in Use"),
+			)

@@ -1,0 +1,1 @@
+"""Install, migrate and uninstall code of opportunity_plus."""

@@ -1,0 +1,104 @@
+"""Custom fields and property setters that opportunity_plus adds to ERPNext's doctypes."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	return {
+		"Opportunity": [
+			{
+				"fieldname": "opportunity_code",
+				"label": "Opportunity Code",
+				"fieldtype": "Data",
+				"insert_after": "title",
+				"unique": 1,
+				"no_copy": 1,
+				"in_standard_filter": 1,
+				"in_global_search": 1,
+				"translatable": 0,
+			},
+			{
+				"fieldname": "sales_pipeline",
+				"label": "Sales Pipeline",
+				"fieldtype": "Link",
+				"options": "Sales Pipeline",
+				"insert_after": "column_break_17",
+				"in_standard_filter": 1,
+				"search_index": 1,
+			},
+			{
+				"fieldname": "stage_entered_on",
+				"label": "In Stage Since",
+				"fieldtype": "Datetime",
+				"insert_after": "probability",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+			{
+				"fieldname": "opportunity_labels",
+				"label": "Labels",
+				"fieldtype": "Table MultiSelect",
+				"options": "Opportunity Label Detail",
+				"insert_after": "expected_closing",
+			},
+			{
+				"fieldname": "opportunity_followers",
+				"label": "Followers",
+				"fieldtype": "Table MultiSelect",
+				"options": "Opportunity Follower",
+				"insert_after": "opportunity_labels",
+				"no_copy": 1,
+				"description": "Followers can see and edit this opportunity and are told of its changes.",
+			},
+		]
+	}
+
+
+# (doctype, fieldname or None for the doctype itself, property, value, property_type)
+PROPERTY_SETTERS = [
+	# the native title becomes the opportunity's visible, editable name
+	("Opportunity", "title", "hidden", "0", "Check"),
+	# the pipeline decides the first stage and its probability, not fixed field defaults
+	("Opportunity", "sales_stage", "default", "", "Text"),
+	("Opportunity", "probability", "default", "", "Text"),
+	# versions feed Document Follow, so followers are told of changes
+	("Opportunity", None, "track_changes", "1", "Check"),
+]
+
+
+def make_custom_fields() -> None:
+	create_custom_fields(get_custom_fields(), ignore_validate=True, update=True)
+
+
+def make_property_setters() -> None:
+	for doctype, fieldname, prop, value, property_type in PROPERTY_SETTERS:
+		make_property_setter(
+			doctype,
+			fieldname,
+			prop,
+			value,
+			property_type,
+			for_doctype=fieldname is None,
+			validate_fields_for_doctype=False,
+		)
+
+
+def delete_custom_fields() -> None:
+	"""Remove our custom fields, their columns and our property setters."""
+	for doctype, fields in get_custom_fields().items():
+		fieldnames = [field["fieldname"] for field in fields]
+		frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": ("in", fieldnames)})
+		columns = set(frappe.db.get_table_columns(doctype))
+		for fieldname in fieldnames:
+			if fieldname in columns:
+				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{fieldname}`")
+		frappe.clear_cache(doctype=doctype)
+
+	for doctype, fieldname, prop, _value, _type in PROPERTY_SETTERS:
+		frappe.db.delete(
+			"Property Setter",
+			{"doc_type": doctype, "field_name": fieldname or ("is", "not set"), "property": prop},
+		)
+		frappe.clear_cache(doctype=doctype)

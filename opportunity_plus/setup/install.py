@@ -1,0 +1,41 @@
+"""Hooks run by bench when the app is installed, migrated or uninstalled."""
+
+import frappe
+
+from opportunity_plus.opportunity.opportunity_code import delete_counters
+from opportunity_plus.setup.custom_fields import delete_custom_fields, make_custom_fields, make_property_setters
+from opportunity_plus.setup.default_pipeline import (
+	CREATED_STAGES_KEY,
+	adopt_existing_opportunities,
+	get_created_sales_stages,
+	make_default_pipeline,
+)
+
+
+def after_install() -> None:
+	after_migrate()
+
+
+def after_migrate() -> None:
+	"""Idempotent: safe on install, every migrate and a reinstall."""
+	make_custom_fields()
+	make_property_setters()
+	make_default_pipeline()
+	adopt_existing_opportunities()
+
+
+def before_uninstall() -> None:
+	"""Leave the site as it was: no custom field, property setter or record of ours remains."""
+	delete_custom_fields()
+	delete_counters()
+	delete_created_sales_stages()
+
+
+def delete_created_sales_stages() -> None:
+	"""Delete the Sales Stages we created, unless opportunities still use them."""
+	opp = frappe.qb.DocType("Opportunity")
+	for stage in get_created_sales_stages():
+		in_use = frappe.qb.from_(opp).select(opp.name).where(opp.sales_stage == stage).limit(1).run()
+		if not in_use and frappe.db.exists("Sales Stage", stage):
+			frappe.db.delete("Sales Stage", {"name": stage})
+	frappe.db.delete("DefaultValue", {"parent": "__default", "defkey": CREATED_STAGES_KEY})

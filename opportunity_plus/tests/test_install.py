@@ -1,0 +1,85 @@
+import frappe
+from frappe.installer import install_app, remove_app
+from frappe.tests.utils import FrappeTestCase
+
+from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from opportunity_plus.setup.install import after_migrate
+
+APP = "opportunity_plus"
+DOCTYPES = [
+	"Sales Pipeline",
+	"Sales Pipeline Stage",
+	"Opportunity Label",
+	"Opportunity Label Detail",
+	"Opportunity Follower",
+	"Opportunity Plus Settings",
+]
+FIELDS = [field["fieldname"] for field in get_custom_fields()["Opportunity"]]
+
+
+def our_property_setters() -> int:
+	return sum(
+		frappe.db.count(
+			"Property Setter", {"doc_type": doctype, "field_name": fieldname or ("is", "not set"), "property": prop}
+		)
+		for doctype, fieldname, prop, _value, _type in PROPERTY_SETTERS
+	)
+
+
+def reset_hooks():
+	"""bench runs install and uninstall in their own processes; in one process, forget cached hooks."""
+	frappe.clear_cache()
+	frappe.local.doc_events_hooks = None
+
+
+class TestInstall(FrappeTestCase):
+	def assert_installed(self):
+		for doctype in DOCTYPES:
+			self.assertTrue(frappe.db.exists("DocType", doctype), doctype)
+		meta = frappe.get_meta("Opportunity", cached=False)
+		for fieldname in FIELDS:
+			self.assertTrue(meta.has_field(fieldname), fieldname)
+		self.assertEqual(our_property_setters(), len(PROPERTY_SETTERS))
+		self.assertFalse(meta.get_field("title").hidden)
+		self.assertEqual(frappe.db.get_value("Sales Pipeline", {"is_default": 1}), "Main Pipeline")
+		self.assertEqual(frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), "Main Pipeline")
+
+	def test_installed_site_has_doctypes_fields_and_default_pipeline(self):
+		self.assert_installed()
+		stages = frappe.get_all(
+			"Sales Pipeline Stage", {"parent": "Main Pipeline"}, ["sales_stage", "stage_type"], order_by="idx"
+		)
+		self.assertEqual(stages[0].sales_stage, "Prospecting")
+		self.assertEqual([s.stage_type for s in stages[-2:]], ["Won", "Lost"])
+
+	def test_migrate_twice_changes_nothing(self):
+		after_migrate()
+		counts = (frappe.db.count("Custom Field"), frappe.db.count("Property Setter"), frappe.db.count("Sales Pipeline"))
+		modified = frappe.db.get_value("Sales Pipeline", "Main Pipeline", "modified")
+		after_migrate()
+		self.assertEqual(
+			counts,
+			(frappe.db.count("Custom Field"), frappe.db.count("Property Setter"), frappe.db.count("Sales Pipeline")),
+		)
+		self.assertEqual(modified, frappe.db.get_value("Sales Pipeline", "Main Pipeline", "modified"))
+
+	def test_uninstall_leaves_nothing_and_reinstall_works(self):
+		remove_app(APP, yes=True, no_backup=True)
+		reset_hooks()
+		try:
+			self.assertNotIn(APP, frappe.get_installed_apps())
+			for doctype in DOCTYPES:
+				self.assertFalse(frappe.db.exists("DocType", doctype), doctype)
+				self.assertFalse(frappe.db.table_exists(doctype), doctype)
+			self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Opportunity", "fieldname": ("in", FIELDS)}))
+			columns = frappe.db.get_table_columns("Opportunity")
+			self.assertFalse(set(FIELDS) & set(columns))
+			self.assertEqual(our_property_setters(), 0)
+			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
+			self.assertFalse(frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'"))
+			self.assertTrue(frappe.get_meta("Opportunity", cached=False).get_field("title").hidden)
+		finally:
+			install_app(APP)
+			frappe.db.commit()
+			reset_hooks()
+		self.assert_installed()

@@ -1,0 +1,121 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from opportunity_plus.tests.utils import DEFAULT_PIPELINE, lost_reason, make_opportunity, make_pipeline
+
+
+class TestOpportunityPipeline(FrappeTestCase):
+	def test_new_opportunity_gets_default_pipeline_first_stage_probability_and_code(self):
+		opp = make_opportunity()
+		self.assertEqual(opp.sales_pipeline, DEFAULT_PIPELINE)
+		self.assertEqual(opp.sales_stage, "Prospecting")
+		self.assertEqual(opp.probability, 10)
+		self.assertEqual(opp.status, "Open")
+		self.assertTrue(opp.stage_entered_on)
+		self.assertRegex(opp.opportunity_code, r"^CH-\d{6}-\d{5}$")
+
+	def test_codes_increase_within_a_series(self):
+		first = make_opportunity().opportunity_code
+		second = make_opportunity().opportunity_code
+		self.assertEqual(first[:-5], second[:-5])
+		self.assertEqual(int(second[-5:]), int(first[-5:]) + 1)
+
+	def test_stage_outside_the_pipeline_is_refused_naming_both(self):
+		make_pipeline("Test Other Pipeline", [("Test Intake", "Open", 5)])
+		opp = make_opportunity()
+		opp.sales_stage = "Test Intake"
+		with self.assertRaises(frappe.ValidationError) as error:
+			opp.save()
+		self.assertIn("Test Intake", str(error.exception))
+		self.assertIn(DEFAULT_PIPELINE, str(error.exception))
+
+	def test_move_applies_stage_probability_unless_typed(self):
+		opp = make_opportunity()
+		opp.sales_stage = "Qualification"
+		opp.save()
+		self.assertEqual(opp.probability, 20)
+		opp.sales_stage = "Needs Analysis"
+		opp.probability = 55
+		opp.save()
+		self.assertEqual(opp.reload().probability, 55)
+
+	def test_requirements_block_a_move_with_a_clear_message(self):
+		opp = make_opportunity()
+		opp.sales_stage = "Proposal/Price Quote"
+		with self.assertRaises(frappe.ValidationError) as error:
+			opp.save()
+		self.assertIn("needs an amount", str(error.exception))
+		opp.reload()
+		opp.opportunity_amount = 1000
+		opp.sales_stage = "Proposal/Price Quote"
+		opp.save()
+		self.assertEqual(opp.reload().sales_stage, "Proposal/Price Quote")
+
+	def test_won_converts_lost_needs_reasons_and_open_stage_reopens(self):
+		opp = make_opportunity()
+		opp.sales_stage = "Won"
+		opp.save()
+		self.assertEqual(opp.reload().status, "Converted")
+		self.assertEqual(opp.probability, 100)
+
+		opp.sales_stage = "Lost"
+		with self.assertRaises(frappe.ValidationError) as error:
+			opp.save()
+		self.assertIn("lost reason", str(error.exception))
+		opp.reload()
+		opp.sales_stage = "Lost"
+		opp.append("lost_reasons", {"lost_reason": lost_reason()})
+		opp.save()
+		self.assertEqual(opp.reload().status, "Lost")
+
+		opp.sales_stage = "Qualification"
+		opp.save()
+		self.assertEqual(opp.reload().status, "Open")
+
+	def test_native_declare_lost_moves_to_the_lost_stage(self):
+		opp = make_opportunity()
+		opp.declare_enquiry_lost([{"lost_reason": lost_reason()}], [], "Went elsewhere")
+		opp.reload()
+		self.assertEqual((opp.status, opp.sales_stage), ("Lost", "Lost"))
+
+	def test_changing_pipeline_restarts_unless_the_stage_exists_there(self):
+		make_pipeline("Test Shared Pipeline", [("Test Intake", "Open", 5), ("Qualification", "Open", 25)])
+		opp = make_opportunity()
+		opp.sales_stage = "Qualification"
+		opp.save()
+		opp.sales_pipeline = "Test Shared Pipeline"
+		opp.save()
+		self.assertEqual(opp.reload().sales_stage, "Qualification")
+
+		opp2 = make_opportunity()
+		opp2.sales_stage = "Needs Analysis"
+		opp2.save()
+		opp2.sales_pipeline = "Test Shared Pipeline"
+		opp2.save()
+		self.assertEqual((opp2.reload().sales_stage, opp2.probability), ("Test Intake", 5))
+
+	def test_disabled_pipeline_cannot_take_new_opportunities(self):
+		make_pipeline("Test Disabled Pipeline", [("Test Intake", "Open", 5)], disabled=1)
+		with self.assertRaises(frappe.ValidationError) as error:
+			make_opportunity(sales_pipeline="Test Disabled Pipeline")
+		self.assertIn("disabled", str(error.exception))
+
+	def test_codes_cannot_be_edited_unless_allowed(self):
+		opp = make_opportunity()
+		opp.opportunity_code = "HAND-1"
+		with self.assertRaises(frappe.ValidationError):
+			opp.save()
+		settings = frappe.get_single("Opportunity Plus Settings")
+		settings.allow_code_edit = 1
+		settings.save()
+		try:
+			opp.reload()
+			opp.opportunity_code = "HAND-1"
+			opp.save()
+			other = make_opportunity()
+			other.opportunity_code = "HAND-1"
+			with self.assertRaises(frappe.DuplicateEntryError):
+				other.save()
+		finally:
+			settings.allow_code_edit = 0
+			settings.save()

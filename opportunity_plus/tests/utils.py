@@ -1,0 +1,79 @@
+"""Fixtures shared by the integration tests (run on a real site with bench run-tests)."""
+
+import frappe
+from frappe.utils import random_string, today
+
+DEFAULT_PIPELINE = "Main Pipeline"
+
+
+def get_company() -> str:
+	return frappe.defaults.get_user_default("Company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+
+
+def make_lead(**fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Lead",
+			"first_name": fields.pop("first_name", "Lead " + random_string(6)),
+			"company": get_company(),
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_opportunity(save=True, **fields):
+	lead = fields.pop("lead", None) or make_lead().name
+	doc = frappe.get_doc(
+		{
+			"doctype": "Opportunity",
+			"opportunity_from": "Lead",
+			"party_name": lead,
+			"company": get_company(),
+			"transaction_date": today(),
+			**fields,
+		}
+	)
+	return doc.insert(ignore_permissions=True) if save else doc
+
+
+def make_user(email: str, roles: list[str]):
+	if frappe.db.exists("User", email):
+		user = frappe.get_doc("User", email)
+	else:
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	return user
+
+
+def make_pipeline(name: str, stages: list[tuple], **fields):
+	"""stages: (sales_stage, stage_type, probability, {requirements}) tuples."""
+	for stage, *_rest in stages:
+		if not frappe.db.exists("Sales Stage", stage):
+			frappe.get_doc({"doctype": "Sales Stage", "stage_name": stage}).insert(ignore_permissions=True)
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Pipeline",
+			"pipeline_name": name,
+			"stages": [
+				{"sales_stage": stage, "stage_type": stage_type, "probability": probability, **(extra[0] if extra else {})}
+				for stage, stage_type, probability, *extra in stages
+			],
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
+def lost_reason(name="Too expensive"):
+	if not frappe.db.exists("Opportunity Lost Reason", name):
+		frappe.get_doc({"doctype": "Opportunity Lost Reason", "lost_reason": name}).insert(ignore_permissions=True)
+	return name
+
+
+def before_tests():
+	"""Give a fresh test site ERPNext's completed setup (company, fiscal year) like its own tests do."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
