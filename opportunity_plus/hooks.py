@@ -24,5 +24,13 @@ doc_events = {
 	},
 }
 
+# Permissions
+permission_query_conditions = {
+	"Opportunity Stage History": "opportunity_plus.opportunity.permissions.stage_history_query_conditions",
+}
+has_permission = {
+	"Opportunity Stage History": "opportunity_plus.opportunity.permissions.stage_history_has_permission",
+}
+
 # Tests
 before_tests = "opportunity_plus.tests.utils.before_tests"

@@ -7,6 +7,7 @@ from frappe.utils import now_datetime
 from opportunity_plus.opportunity.followers import sync_followers
 from opportunity_plus.opportunity.opportunity_code import set_code
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.opportunity.stage_history import get_history, record_stage_change
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.stage_move import OpportunityState, plan_save
 
@@ -19,6 +20,7 @@ def onload(doc, method=None):
 		{
 			"allow_code_edit": bool(frappe.db.get_single_value("Opportunity Plus Settings", "allow_code_edit")),
 			"stages": [stage.__dict__ for stage in get_stages(pipeline)] if pipeline else [],
+			"history": [] if doc.is_new() else get_history(doc.name),
 		},
 	)
 
@@ -29,6 +31,7 @@ def validate(doc, method=None):
 
 
 def on_update(doc, method=None):
+	record_stage_change(doc)
 	sync_followers(doc)
 
 

@@ -4,6 +4,7 @@ import frappe
 
 from opportunity_plus.opportunity.opportunity_code import delete_counters
 from opportunity_plus.setup.custom_fields import delete_custom_fields, make_custom_fields, make_property_setters
+from opportunity_plus.setup.indexes import drop_indexes, make_indexes
 from opportunity_plus.setup.default_pipeline import (
 	CREATED_STAGES_KEY,
 	adopt_existing_opportunities,
@@ -20,12 +21,14 @@ def after_migrate() -> None:
 	"""Idempotent: safe on install, every migrate and a reinstall."""
 	make_custom_fields()
 	make_property_setters()
+	make_indexes()
 	make_default_pipeline()
 	adopt_existing_opportunities()
 
 
 def before_uninstall() -> None:
 	"""Leave the site as it was: no custom field, property setter or record of ours remains."""
+	drop_indexes()
 	delete_custom_fields()
 	delete_counters()
 	delete_created_sales_stages()

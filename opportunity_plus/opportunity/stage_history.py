@@ -1,0 +1,66 @@
+"""Recording every stage change of an opportunity in Opportunity Stage History."""
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, time_diff_in_seconds
+
+from opportunity_plus.rules.durations import describe_duration
+
+FLAG = "opportunity_plus_stage_change"
+
+
+def change_source(doc) -> str:
+	if doc.flags.get("opportunity_plus_via"):
+		return doc.flags.opportunity_plus_via
+	if frappe.flags.in_import:
+		return "Data Import"
+	if getattr(frappe.local, "request", None):
+		return "Desk"
+	return "System"
+
+
+def record_stage_change(doc) -> None:
+	"""Write the history row of a stage change planned in validate, in the same transaction."""
+	change = doc.flags.get(FLAG)
+	if not change:
+		return
+	doc.flags[FLAG] = None
+	from_stage, to_stage = change
+	before = doc.get_doc_before_save()
+	from_entered = before.get("stage_entered_on") if before else None
+	seconds = (
+		max(0, int(time_diff_in_seconds(doc.stage_entered_on, from_entered))) if from_entered else None
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Opportunity Stage History",
+			"opportunity": doc.name,
+			"sales_pipeline": doc.sales_pipeline,
+			"from_stage": from_stage,
+			"to_stage": to_stage,
+			"changed_on": doc.stage_entered_on,
+			"changed_by": frappe.session.user,
+			"from_stage_entered_on": from_entered,
+			"seconds_in_from_stage": seconds,
+			"via": change_source(doc),
+		}
+	).insert(ignore_permissions=True)
+
+
+def get_history(opportunity: str, limit: int = 50) -> list[dict]:
+	"""The latest stage changes of an opportunity, with readable durations."""
+	rows = frappe.get_all(
+		"Opportunity Stage History",
+		filters={"opportunity": opportunity},
+		fields=["from_stage", "to_stage", "changed_on", "changed_by", "seconds_in_from_stage", "via"],
+		order_by="changed_on desc, creation desc",
+		limit=limit,
+	)
+	for row in rows:
+		row.time_in_from_stage = (
+			_("{0} in {1}").format(describe_duration(row.seconds_in_from_stage, _), _(row.from_stage))
+			if row.from_stage and row.seconds_in_from_stage is not None
+			else ""
+		)
+		row.changed_on = get_datetime(row.changed_on)
+	return rows

@@ -1,0 +1,23 @@
+"""Database indexes the app's queries rely on, added on install and migrate."""
+
+import frappe
+
+# (doctype, index name, columns)
+INDEXES = [
+	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
+	("Opportunity Stage History", "pipeline_stage_changed_on_index", ["sales_pipeline", "to_stage", "changed_on"]),
+]
+
+
+def make_indexes() -> None:
+	for doctype, name, columns in INDEXES:
+		frappe.db.add_index(doctype, columns, index_name=name)
+
+
+def drop_indexes() -> None:
+	"""Drop indexes we added to other apps' tables (ours go with their doctypes)."""
+	for doctype, name, _columns in INDEXES:
+		if frappe.get_meta(doctype).module == "Opportunity Plus":
+			continue
+		if frappe.db.has_index(f"tab{doctype}", name):
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
