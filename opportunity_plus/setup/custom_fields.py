@@ -5,6 +5,15 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
 
+# Documents made from an opportunity that ERPNext gives no link back to it: (doctype, after, read only)
+LINKED_DOCTYPES = [
+	("Sales Order", "customer_name", 1),
+	("Contract", "party_name", 0),
+	("Issue", "customer", 0),
+	("Project", "sales_order", 0),
+]
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
 		"Opportunity": [
@@ -53,6 +62,15 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": "Followers can see and edit this opportunity and are told of its changes.",
 			},
 			{
+				"fieldname": "board_rank",
+				"label": "Board Rank",
+				"fieldtype": "Float",
+				"insert_after": "stage_entered_on",
+				"hidden": 1,
+				"no_copy": 1,
+				"description": "Order of the card within its board column (lower comes first).",
+			},
+			{
 				"fieldname": "stage_history_section",
 				"label": "Stage History",
 				"fieldtype": "Section Break",
@@ -65,7 +83,22 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldtype": "HTML",
 				"insert_after": "stage_history_section",
 			},
-		]
+		],
+		**{
+			doctype: [
+				{
+					"fieldname": "opportunity",
+					"label": "Opportunity",
+					"fieldtype": "Link",
+					"options": "Opportunity",
+					"insert_after": insert_after,
+					"search_index": 1,
+					"read_only": read_only,
+					"no_copy": 1,
+				}
+			]
+			for doctype, insert_after, read_only in LINKED_DOCTYPES
+		},
 	}
 
 
@@ -76,6 +109,12 @@ PROPERTY_SETTERS = [
 	# the pipeline decides the first stage and its probability, not fixed field defaults
 	("Opportunity", "sales_stage", "default", "", "Text"),
 	("Opportunity", "probability", "default", "", "Text"),
+	# Duplicate starts over: first stage of the pipeline, its probability, no lost details
+	("Opportunity", "sales_stage", "no_copy", "1", "Check"),
+	("Opportunity", "probability", "no_copy", "1", "Check"),
+	("Opportunity", "lost_reasons", "no_copy", "1", "Check"),
+	("Opportunity", "competitors", "no_copy", "1", "Check"),
+	("Opportunity", "order_lost_reason", "no_copy", "1", "Check"),
 	# versions feed Document Follow, so followers are told of changes
 	("Opportunity", None, "track_changes", "1", "Check"),
 ]
