@@ -15,12 +15,26 @@ before_uninstall = "opportunity_plus.setup.install.before_uninstall"
 # Desk
 doctype_js = {"Opportunity": "public/js/opportunity.js"}
 
+override_doctype_dashboards = {
+	"Opportunity": "opportunity_plus.opportunity.dashboard.get_dashboard_data",
+}
+
 # Document events on ERPNext's doctypes
 doc_events = {
 	"Opportunity": {
 		"onload": "opportunity_plus.opportunity.events.onload",
 		"validate": "opportunity_plus.opportunity.events.validate",
 		"on_update": "opportunity_plus.opportunity.events.on_update",
+	},
+	"Quotation": {
+		"on_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_submit",
+		"on_cancel": "opportunity_plus.opportunity.sales_flow.quotation_on_cancel",
+		"on_update_after_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_update_after_submit",
+	},
+	"Sales Order": {
+		"validate": "opportunity_plus.opportunity.sales_flow.sales_order_validate",
+		"on_submit": "opportunity_plus.opportunity.sales_flow.sales_order_on_submit",
+		"on_cancel": "opportunity_plus.opportunity.sales_flow.sales_order_on_cancel",
 	},
 }
 

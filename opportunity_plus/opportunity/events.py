@@ -7,9 +7,10 @@ from frappe.utils import now_datetime
 from opportunity_plus.opportunity.followers import sync_followers
 from opportunity_plus.opportunity.opportunity_code import set_code
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.stage_history import get_history, record_stage_change
+from opportunity_plus.opportunity.stage_history import get_history, last_move, record_stage_change
 from opportunity_plus.rules import RuleError
-from opportunity_plus.rules.stage_move import OpportunityState, plan_save
+from opportunity_plus.rules.pipeline import LOST, find_stage
+from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, plan_save
 
 
 def onload(doc, method=None):
@@ -41,7 +42,18 @@ def has_submitted_quotation(opportunity: str | None) -> bool:
 	return bool(frappe.db.exists("Quotation", {"opportunity": opportunity, "docstatus": 1}))
 
 
-def state_of(doc, with_quotation: bool) -> OpportunityState:
+def has_active_quotation(opportunity: str | None) -> bool:
+	"""A submitted quotation that is neither lost nor closed (as ERPNext's own Declare Lost checks)."""
+	if not opportunity:
+		return False
+	return bool(
+		frappe.db.exists(
+			"Quotation", {"opportunity": opportunity, "docstatus": 1, "status": ("not in", ["Lost", "Closed"])}
+		)
+	)
+
+
+def state_of(doc, with_quotation: bool, entering_lost: bool = False) -> OpportunityState:
 	return OpportunityState(
 		pipeline=doc.get("sales_pipeline"),
 		stage=doc.get("sales_stage"),
@@ -50,6 +62,7 @@ def state_of(doc, with_quotation: bool) -> OpportunityState:
 		amount=doc.get("opportunity_amount") or 0,
 		lost_reason_count=len(doc.get("lost_reasons") or []),
 		has_submitted_quotation=with_quotation and has_submitted_quotation(doc.name if not doc.is_new() else None),
+		has_active_quotation=entering_lost and has_active_quotation(doc.name if not doc.is_new() else None),
 	)
 
 
@@ -67,12 +80,16 @@ def apply_pipeline(doc) -> None:
 
 	stages = get_stages(pipeline)
 	needs_quotation = any(stage.require_submitted_quotation for stage in stages)
+	target = find_stage(stages, doc.get("sales_stage"))
+	entering_lost = bool(target and target.stage_type == LOST and (not before or before.sales_stage != target.sales_stage))
 	try:
 		plan = plan_save(
 			stages,
 			pipeline,
-			state_of(doc, needs_quotation),
+			state_of(doc, needs_quotation, entering_lost),
 			state_of(before, False) if before else None,
+			reopen_stage=reopen_stage(doc, before),
+			enforce_requirements=not doc.flags.get("opportunity_plus_flow"),
 		)
 	except RuleError as e:
 		frappe.throw(e.translated(_), title=_("Sales Pipeline"))
@@ -85,3 +102,11 @@ def apply_pipeline(doc) -> None:
 		doc.stage_entered_on = now_datetime()
 	if plan.stage_changed:
 		doc.flags.opportunity_plus_stage_change = (plan.previous_stage, plan.stage)
+
+
+def reopen_stage(doc, before) -> str | None:
+	"""When ERPNext reopens a closed opportunity, the stage it was in before it closed."""
+	if not before or before.status not in CLOSED_STATUSES or doc.status in CLOSED_STATUSES:
+		return None
+	move = last_move(doc.name, to_stage=before.sales_stage)
+	return move.from_stage if move else None

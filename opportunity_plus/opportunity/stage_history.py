@@ -26,6 +26,7 @@ def record_stage_change(doc) -> None:
 		return
 	doc.flags[FLAG] = None
 	from_stage, to_stage = change
+	reference = doc.flags.get("opportunity_plus_reference")
 	before = doc.get_doc_before_save()
 	from_entered = before.get("stage_entered_on") if before else None
 	seconds = (
@@ -43,6 +44,8 @@ def record_stage_change(doc) -> None:
 			"from_stage_entered_on": from_entered,
 			"seconds_in_from_stage": seconds,
 			"via": change_source(doc),
+			"reference_doctype": reference[0] if reference else None,
+			"reference_name": reference[1] if reference else None,
 		}
 	).insert(ignore_permissions=True)
 
@@ -64,3 +67,15 @@ def get_history(opportunity: str, limit: int = 50) -> list[dict]:
 		)
 		row.changed_on = get_datetime(row.changed_on)
 	return rows
+
+
+def last_move(opportunity: str, **filters) -> dict | None:
+	"""The latest history row of an opportunity matching ``filters`` (e.g. a reference document)."""
+	rows = frappe.get_all(
+		"Opportunity Stage History",
+		filters={"opportunity": opportunity, **filters},
+		fields=["from_stage", "to_stage", "reference_doctype", "reference_name"],
+		order_by="changed_on desc, creation desc",
+		limit=1,
+	)
+	return rows[0] if rows else None

@@ -26,6 +26,7 @@ class OpportunityState:
 	amount: float = 0
 	lost_reason_count: int = 0
 	has_submitted_quotation: bool = False
+	has_active_quotation: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ def check_requirements(stage: Stage, state: OpportunityState) -> None:
 		missing.append(_("a submitted quotation"))
 	if (stage.require_lost_reasons or stage.stage_type == LOST) and not state.lost_reason_count:
 		missing.append(_("at least one lost reason"))
+	if stage.stage_type == LOST and state.has_active_quotation:
+		raise RuleError(
+			_("Cannot move to {stage}: a quotation has been made. Declare the quotation lost instead."),
+			stage=stage.sales_stage,
+		)
 	if missing:
 		raise RuleError(
 			_("To move to {stage} the opportunity needs {missing}."),
@@ -94,11 +100,16 @@ def plan_save(
 	after: OpportunityState,
 	before: OpportunityState | None,
 	pipeline_label: str | None = None,
+	reopen_stage: str | None = None,
+	enforce_requirements: bool = True,
 ) -> SavePlan:
 	"""Decide pipeline, stage, status and probability of an opportunity being saved.
 
 	``stages`` are the stages of ``after.pipeline`` (already defaulted by the caller to the
-	default pipeline when empty). ``before`` is None for a new opportunity.
+	default pipeline when empty). ``before`` is None for a new opportunity. ``reopen_stage``
+	is where a closed opportunity goes back to when ERPNext reopens it (its last open stage).
+	``enforce_requirements`` is False for moves the sales flow makes itself: a submitted
+	quotation or order is the evidence, so entry requirements do not block ERPNext's flow.
 	"""
 	is_new = before is None
 	stage_name = after.stage
@@ -124,6 +135,19 @@ def plan_save(
 		if closing:
 			stage_name = closing.sales_stage
 
+	# ERPNext reopened a closed opportunity ("Reopen"): back to its last open stage.
+	current = find_stage(stages, stage_name)
+	if (
+		not is_new
+		and stage_name == before.stage
+		and before.status in CLOSED_STATUSES
+		and after.status not in CLOSED_STATUSES
+		and current
+		and current.is_closed
+	):
+		reopen = find_stage(stages, reopen_stage)
+		stage_name = reopen.sales_stage if reopen and not reopen.is_closed else first_stage(stages).sales_stage
+
 	stage = find_stage(stages, stage_name)
 	if not stage:
 		raise RuleError(
@@ -133,7 +157,7 @@ def plan_save(
 		)
 
 	stage_changed = is_new or stage_name != before.stage
-	if stage_changed:
+	if stage_changed and (enforce_requirements or stage.stage_type == LOST):
 		check_requirements(stage, after)
 
 	status = status_for_stage(stage, after.status) if stage_changed else after.status

@@ -22,12 +22,13 @@ def make_lead(**fields):
 
 
 def make_opportunity(save=True, **fields):
-	lead = fields.pop("lead", None) or make_lead().name
+	if fields.get("opportunity_from", "Lead") == "Lead":
+		fields["party_name"] = fields.pop("lead", None) or make_lead().name
+	fields.pop("lead", None)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Opportunity",
 			"opportunity_from": "Lead",
-			"party_name": lead,
 			"company": get_company(),
 			"transaction_date": today(),
 			**fields,

@@ -48,3 +48,31 @@ frappe.ui.form.on("Opportunity", {
 			</table>`);
 	},
 });
+
+// Create menu: documents made from the opportunity link back to it; a Lost stage asks for reasons.
+frappe.ui.form.on("Opportunity", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.status === "Lost") return;
+		const create = (label, method) =>
+			frm.add_custom_button(
+				label,
+				() => frappe.model.open_mapped_doc({ method, frm }),
+				__("Create")
+			);
+		create(__("Sales Order"), "opportunity_plus.api.create.make_sales_order");
+		create(__("Contract"), "opportunity_plus.api.create.make_contract");
+		create(__("Issue"), "opportunity_plus.api.create.make_issue");
+		create(__("Project"), "opportunity_plus.api.create.make_project");
+	},
+
+	sales_stage(frm) {
+		const stages = frm.doc.__onload?.opportunity_plus?.stages || [];
+		const stage = stages.find((s) => s.sales_stage === frm.doc.sales_stage);
+		if (!stage || stage.stage_type !== "Lost" || frm.doc.status === "Lost" || frm.is_new()) return;
+		// Lost goes through ERPNext's own Declare Lost dialog, so the same reasons and rules apply.
+		frappe.db.get_value("Opportunity", frm.doc.name, "sales_stage").then(({ message }) => {
+			frm.set_value("sales_stage", message.sales_stage);
+			frm.trigger("set_as_lost_dialog");
+		});
+	},
+});

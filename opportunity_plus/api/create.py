@@ -1,0 +1,127 @@
+"""Quick creation of documents from an opportunity: Sales Order, Contract, Issue, Project.
+
+Quotation stays ERPNext's own `make_quotation`. Each document made here links back to the
+opportunity through its `opportunity` field, so the opportunity's Connections list it.
+"""
+
+import frappe
+from frappe import _
+from frappe.model.mapper import get_mapped_doc
+from frappe.utils import add_days, getdate, nowdate
+
+
+def get_opportunity(name: str):
+	doc = frappe.get_doc("Opportunity", name)
+	doc.check_permission("read")
+	return doc
+
+
+def customer_of(opp) -> str:
+	"""The customer an opportunity is for; a lead must have been made a customer first."""
+	if opp.opportunity_from == "Customer":
+		return opp.party_name
+	customer = None
+	if opp.opportunity_from == "Lead":
+		customer = frappe.db.get_value("Customer", {"lead_name": opp.party_name}, "name")
+	elif opp.opportunity_from == "Prospect":
+		customer = frappe.db.get_value("Customer", {"prospect_name": opp.party_name}, "name")
+	if not customer:
+		frappe.throw(
+			_("{0} {1} is not a customer yet. Use Create > Customer on the opportunity first.").format(
+				_(opp.opportunity_from), frappe.bold(opp.party_name)
+			),
+			title=_("Customer Needed"),
+		)
+	return customer
+
+
+@frappe.whitelist()
+def make_sales_order(source_name: str, target_doc: str | dict | None = None):
+	opp = get_opportunity(source_name)
+	frappe.has_permission("Sales Order", "create", throw=True)
+	customer = customer_of(opp)
+	delivery_date = max(getdate(opp.expected_closing or add_days(nowdate(), 7)), getdate(nowdate()))
+
+	def set_missing_values(source, target):
+		target.customer = customer
+		target.opportunity = source.name
+		target.delivery_date = delivery_date
+		for item in target.items:
+			item.delivery_date = delivery_date
+		target.run_method("set_missing_values")
+		target.run_method("calculate_taxes_and_totals")
+
+	return get_mapped_doc(
+		"Opportunity",
+		source_name,
+		{
+			"Opportunity": {
+				"doctype": "Sales Order",
+				"field_map": {"currency": "currency", "conversion_rate": "conversion_rate"},
+			},
+			"Opportunity Item": {
+				"doctype": "Sales Order Item",
+				"field_map": {"uom": "stock_uom"},
+				"add_if_empty": True,
+			},
+		},
+		target_doc,
+		set_missing_values,
+	)
+
+
+@frappe.whitelist()
+def make_contract(source_name: str):
+	opp = get_opportunity(source_name)
+	frappe.has_permission("Contract", "create", throw=True)
+	contract = frappe.new_doc("Contract")
+	contract.update(
+		{
+			"party_type": "Customer",
+			"party_name": customer_of(opp),
+			"opportunity": opp.name,
+			"start_date": nowdate(),
+			"contract_terms": opp.title or opp.customer_name or opp.name,
+		}
+	)
+	return contract
+
+
+@frappe.whitelist()
+def make_issue(source_name: str):
+	"""After-sale support for the customer of an opportunity."""
+	opp = get_opportunity(source_name)
+	frappe.has_permission("Issue", "create", throw=True)
+	issue = frappe.new_doc("Issue")
+	issue.update(
+		{
+			"subject": _("Support for {0}").format(opp.title or opp.customer_name or opp.name),
+			"opportunity": opp.name,
+			"raised_by": opp.contact_email,
+			"company": opp.company,
+		}
+	)
+	if opp.opportunity_from == "Customer":
+		issue.customer = opp.party_name
+	elif opp.opportunity_from == "Lead":
+		issue.lead = opp.party_name
+	return issue
+
+
+@frappe.whitelist()
+def make_project(source_name: str):
+	opp = get_opportunity(source_name)
+	frappe.has_permission("Project", "create", throw=True)
+	project = frappe.new_doc("Project")
+	project.update(
+		{
+			"project_name": opp.title or opp.customer_name or opp.name,
+			"opportunity": opp.name,
+			"company": opp.company,
+			"expected_end_date": opp.expected_closing,
+			"estimated_costing": opp.opportunity_amount,
+		}
+	)
+	if opp.opportunity_from == "Customer":
+		project.customer = opp.party_name
+	return project

@@ -1,0 +1,18 @@
+"""The Connections of an opportunity: ERPNext's, plus what the app links back to it."""
+
+from frappe import _
+
+
+def get_dashboard_data(data):
+	data = data or {}
+	data.setdefault("fieldname", "opportunity")
+	known = {item for group in data.get("transactions", []) for item in group.get("items", [])}
+	for label, items in (
+		(_("Sales"), ["Sales Order", "Contract"]),
+		(_("Support and Projects"), ["Issue", "Project"]),
+		(_("Pipeline"), ["Opportunity Stage History"]),
+	):
+		items = [item for item in items if item not in known]
+		if items:
+			data.setdefault("transactions", []).append({"label": label, "items": items})
+	return data
