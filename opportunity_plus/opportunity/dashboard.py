@@ -1,4 +1,7 @@
-"""The Connections of an opportunity: ERPNext's, plus what the app links back to it."""
+"""The Connections of an opportunity: ERPNext's, plus what the app links back to it.
+
+The stage history has its own table on the same tab, so it is not repeated as a connection.
+"""
 
 from frappe import _
 
@@ -10,7 +13,6 @@ def get_dashboard_data(data):
 	for label, items in (
 		(_("Sales"), ["Sales Order", "Contract"]),
 		(_("Support and Projects"), ["Issue", "Project"]),
-		(_("Pipeline"), ["Opportunity Stage History"]),
 	):
 		items = [item for item in items if item not in known]
 		if items:

@@ -122,7 +122,7 @@ class TestSalesFlow(FrappeTestCase):
 
 		data = get_dashboard_data({"fieldname": "opportunity", "transactions": [{"items": ["Quotation"]}]})
 		linked = {item for group in data["transactions"] for item in group["items"]}
-		self.assertTrue({"Sales Order", "Contract", "Issue", "Project", "Opportunity Stage History"} <= linked)
+		self.assertTrue({"Sales Order", "Contract", "Issue", "Project"} <= linked)
 		from frappe.desk.notifications import get_open_count
 
 		found = get_open_count("Opportunity", opp.name)["count"]["external_links_found"]
