@@ -19,7 +19,9 @@ def onload(doc, method=None):
 	doc.set_onload(
 		"opportunity_plus",
 		{
-			"allow_code_edit": bool(frappe.db.get_single_value("Opportunity Plus Settings", "allow_code_edit")),
+			"allow_code_edit": bool(
+				frappe.db.get_single_value("Opportunity Plus Settings", "allow_code_edit")
+			),
 			"stages": [stage.__dict__ for stage in get_stages(pipeline)] if pipeline else [],
 			"history": [] if doc.is_new() else get_history(doc.name),
 		},
@@ -48,7 +50,8 @@ def has_active_quotation(opportunity: str | None) -> bool:
 		return False
 	return bool(
 		frappe.db.exists(
-			"Quotation", {"opportunity": opportunity, "docstatus": 1, "status": ("not in", ["Lost", "Closed"])}
+			"Quotation",
+			{"opportunity": opportunity, "docstatus": 1, "status": ("not in", ["Lost", "Closed"])},
 		)
 	)
 
@@ -61,7 +64,8 @@ def state_of(doc, with_quotation: bool, entering_lost: bool = False) -> Opportun
 		probability=doc.get("probability"),
 		amount=doc.get("opportunity_amount") or 0,
 		lost_reason_count=len(doc.get("lost_reasons") or []),
-		has_submitted_quotation=with_quotation and has_submitted_quotation(doc.name if not doc.is_new() else None),
+		has_submitted_quotation=with_quotation
+		and has_submitted_quotation(doc.name if not doc.is_new() else None),
 		has_active_quotation=entering_lost and has_active_quotation(doc.name if not doc.is_new() else None),
 	)
 
@@ -76,12 +80,16 @@ def apply_pipeline(doc) -> None:
 	if frappe.get_cached_value("Sales Pipeline", pipeline, "disabled") and (
 		not before or before.get("sales_pipeline") != pipeline
 	):
-		frappe.throw(_("Sales pipeline {0} is disabled.").format(frappe.bold(pipeline)), title=_("Sales Pipeline"))
+		frappe.throw(
+			_("Sales pipeline {0} is disabled.").format(frappe.bold(pipeline)), title=_("Sales Pipeline")
+		)
 
 	stages = get_stages(pipeline)
 	needs_quotation = any(stage.require_submitted_quotation for stage in stages)
 	target = find_stage(stages, doc.get("sales_stage"))
-	entering_lost = bool(target and target.stage_type == LOST and (not before or before.sales_stage != target.sales_stage))
+	entering_lost = bool(
+		target and target.stage_type == LOST and (not before or before.sales_stage != target.sales_stage)
+	)
 	try:
 		plan = plan_save(
 			stages,

@@ -30,6 +30,6 @@ def follow(doctype: str, name: str, user: str) -> None:
 	"""Follow through Frappe's Document Follow, whatever the user's auto-follow preferences."""
 	if user == "Administrator" or is_document_followed(doctype, name, user):
 		return
-	frappe.get_doc({"doctype": "Document Follow", "ref_doctype": doctype, "ref_docname": name, "user": user}).insert(
-		ignore_permissions=True
-	)
+	frappe.get_doc(
+		{"doctype": "Document Follow", "ref_doctype": doctype, "ref_docname": name, "user": user}
+	).insert(ignore_permissions=True)

@@ -37,7 +37,9 @@ def next_counter(key: str, start: int) -> int:
 def code_context(doc) -> CodeContext:
 	company_abbr = frappe.get_cached_value("Company", doc.company, "abbr") if doc.company else ""
 	pipeline_abbr = (
-		frappe.get_cached_value("Sales Pipeline", doc.sales_pipeline, "abbreviation") if doc.sales_pipeline else ""
+		frappe.get_cached_value("Sales Pipeline", doc.sales_pipeline, "abbreviation")
+		if doc.sales_pipeline
+		else ""
 	)
 	return CodeContext(
 		on=getdate(doc.transaction_date or frappe.utils.nowdate()),
@@ -72,7 +74,9 @@ def set_code(doc) -> None:
 	elif before and doc.opportunity_code != before.opportunity_code:
 		if not editable:
 			frappe.throw(
-				_("Opportunity codes cannot be edited. A System Manager can allow it in Opportunity Plus Settings."),
+				_(
+					"Opportunity codes cannot be edited. A System Manager can allow it in Opportunity Plus Settings."
+				),
 				title=_("Opportunity Code"),
 			)
 		if not doc.opportunity_code:

@@ -25,12 +25,12 @@ def quotation_opportunities(quotation) -> set[str]:
 def order_opportunities(order) -> set[str]:
 	"""The opportunity an order was made for: directly, or through the quotations it was made from."""
 	names = {order.get("opportunity")}
-	quotations = {
-		row.prevdoc_docname for row in order.get("items") or [] if row.get("prevdoc_docname")
-	}
+	quotations = {row.prevdoc_docname for row in order.get("items") or [] if row.get("prevdoc_docname")}
 	if quotations:
 		names |= set(
-			frappe.get_all("Quotation", {"name": ("in", list(quotations))}, pluck="opportunity", distinct=True)
+			frappe.get_all(
+				"Quotation", {"name": ("in", list(quotations))}, pluck="opportunity", distinct=True
+			)
 		)
 	return {name for name in names if name and frappe.db.exists("Opportunity", name)}
 
@@ -55,8 +55,10 @@ def context(opportunity: str):
 	doc = frappe.db.get_value("Opportunity", opportunity, ["sales_pipeline", "sales_stage"], as_dict=True)
 	if not doc or not doc.sales_pipeline:
 		return None, None, None
-	return doc, get_stages(doc.sales_pipeline), frappe.get_cached_value(
-		"Sales Pipeline", doc.sales_pipeline, "quotation_stage"
+	return (
+		doc,
+		get_stages(doc.sales_pipeline),
+		frappe.get_cached_value("Sales Pipeline", doc.sales_pipeline, "quotation_stage"),
 	)
 
 
@@ -75,7 +77,9 @@ def other_active_quotation(opportunity: str, quotation: str) -> bool:
 
 
 def other_submitted_order(opportunity: str, order: str) -> bool:
-	return bool(frappe.db.exists("Sales Order", {"opportunity": opportunity, "name": ("!=", order), "docstatus": 1}))
+	return bool(
+		frappe.db.exists("Sales Order", {"opportunity": opportunity, "name": ("!=", order), "docstatus": 1})
+	)
 
 
 # Quotation
@@ -85,7 +89,11 @@ def quotation_on_submit(quotation, method=None):
 	for opportunity in quotation_opportunities(quotation):
 		doc, stages, quotation_stage = context(opportunity)
 		if doc:
-			move(opportunity, sales_flow.after_quotation_submitted(stages, doc.sales_stage, quotation_stage), quotation)
+			move(
+				opportunity,
+				sales_flow.after_quotation_submitted(stages, doc.sales_stage, quotation_stage),
+				quotation,
+			)
 
 
 def quotation_on_cancel(quotation, method=None):
@@ -140,7 +148,9 @@ def quotation_on_update_after_submit(quotation, method=None):
 def ensure_opportunity_lost_reason(name: str) -> str:
 	"""Quotation and Opportunity keep separate lost-reason masters; mirror the name when needed."""
 	if not frappe.db.exists("Opportunity Lost Reason", name):
-		frappe.get_doc({"doctype": "Opportunity Lost Reason", "lost_reason": name}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Opportunity Lost Reason", "lost_reason": name}).insert(
+			ignore_permissions=True
+		)
 	return name
 
 
@@ -175,4 +185,3 @@ def sales_order_on_cancel(order, method=None):
 			other_submitted_order(opportunity, order.name),
 		)
 		move(opportunity, target, order)
-

@@ -29,9 +29,7 @@ def record_stage_change(doc) -> None:
 	reference = doc.flags.get("opportunity_plus_reference")
 	before = doc.get_doc_before_save()
 	from_entered = before.get("stage_entered_on") if before else None
-	seconds = (
-		max(0, int(time_diff_in_seconds(doc.stage_entered_on, from_entered))) if from_entered else None
-	)
+	seconds = max(0, int(time_diff_in_seconds(doc.stage_entered_on, from_entered))) if from_entered else None
 	frappe.get_doc(
 		{
 			"doctype": "Opportunity Stage History",

@@ -50,7 +50,9 @@ def parse_template(template: str) -> ParsedTemplate:
 	if not template:
 		raise RuleError(_("The opportunity code template is empty."))
 	if template.count("{") != template.count("}"):
-		raise RuleError(_("The opportunity code template {template} has unbalanced braces."), template=template)
+		raise RuleError(
+			_("The opportunity code template {template} has unbalanced braces."), template=template
+		)
 
 	counters = []
 	for match in KEYWORD.finditer(template):
@@ -72,9 +74,7 @@ def parse_template(template: str) -> ParsedTemplate:
 	digits = len(counter.group(1))
 	if digits > MAX_DIGITS:
 		raise RuleError(_("The counter can have at most {max} digits."), max=MAX_DIGITS)
-	return ParsedTemplate(
-		prefix=template[: counter.start()], suffix=template[counter.end() :], digits=digits
-	)
+	return ParsedTemplate(prefix=template[: counter.start()], suffix=template[counter.end() :], digits=digits)
 
 
 def _fill(text: str, context: CodeContext) -> str:

@@ -116,7 +116,8 @@ def plan_save(
 	pipeline_changed = not is_new and before.pipeline != pipeline
 
 	if is_new:
-		if not find_stage(stages, stage_name):
+		# no stage chosen: the first one; a stage of another pipeline is refused below (a wrong import row)
+		if not stage_name:
 			stage_name = first_stage(stages).sales_stage
 	elif pipeline_changed:
 		if not find_stage(stages, stage_name):
@@ -146,7 +147,9 @@ def plan_save(
 		and current.is_closed
 	):
 		reopen = find_stage(stages, reopen_stage)
-		stage_name = reopen.sales_stage if reopen and not reopen.is_closed else first_stage(stages).sales_stage
+		stage_name = (
+			reopen.sales_stage if reopen and not reopen.is_closed else first_stage(stages).sales_stage
+		)
 
 	stage = find_stage(stages, stage_name)
 	if not stage:
@@ -176,4 +179,3 @@ def plan_save(
 		stage_changed=stage_changed,
 		previous_stage=None if is_new else before.stage,
 	)
-

@@ -4,7 +4,6 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
-
 # Documents made from an opportunity that ERPNext gives no link back to it: (doctype, after, read only)
 LINKED_DOCTYPES = [
 	("Sales Order", "customer_name", 1),

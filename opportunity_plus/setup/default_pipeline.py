@@ -31,7 +31,9 @@ def ensure_sales_stages() -> None:
 	created = get_created_sales_stages()
 	for stage_name, *_rest in DEFAULT_STAGES:
 		if not frappe.db.exists("Sales Stage", stage_name):
-			frappe.get_doc({"doctype": "Sales Stage", "stage_name": stage_name}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "Sales Stage", "stage_name": stage_name}).insert(
+				ignore_permissions=True
+			)
 			created.append(stage_name)
 	frappe.db.set_default(CREATED_STAGES_KEY, json.dumps(sorted(set(created))))
 

@@ -5,7 +5,11 @@ import frappe
 # (doctype, index name, columns)
 INDEXES = [
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
-	("Opportunity Stage History", "pipeline_stage_changed_on_index", ["sales_pipeline", "to_stage", "changed_on"]),
+	(
+		"Opportunity Stage History",
+		"pipeline_stage_changed_on_index",
+		["sales_pipeline", "to_stage", "changed_on"],
+	),
 ]
 
 

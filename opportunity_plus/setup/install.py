@@ -3,14 +3,18 @@
 import frappe
 
 from opportunity_plus.opportunity.opportunity_code import delete_counters
-from opportunity_plus.setup.custom_fields import delete_custom_fields, make_custom_fields, make_property_setters
-from opportunity_plus.setup.indexes import drop_indexes, make_indexes
+from opportunity_plus.setup.custom_fields import (
+	delete_custom_fields,
+	make_custom_fields,
+	make_property_setters,
+)
 from opportunity_plus.setup.default_pipeline import (
 	CREATED_STAGES_KEY,
 	adopt_existing_opportunities,
 	get_created_sales_stages,
 	make_default_pipeline,
 )
+from opportunity_plus.setup.indexes import drop_indexes, make_indexes
 
 
 def after_install() -> None:

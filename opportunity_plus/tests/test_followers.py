@@ -34,11 +34,15 @@ class TestFollowers(FrappeTestCase):
 		opp.save()
 		self.assertEqual(self.visible_to_follower(opp.name), (True, True))
 		share = frappe.db.get_value(
-			"DocShare", {"share_doctype": "Opportunity", "share_name": opp.name, "user": FOLLOWER}, ["read", "write"]
+			"DocShare",
+			{"share_doctype": "Opportunity", "share_name": opp.name, "user": FOLLOWER},
+			["read", "write"],
 		)
 		self.assertEqual(share, (1, 1))
 		self.assertTrue(
-			frappe.db.exists("Document Follow", {"ref_doctype": "Opportunity", "ref_docname": opp.name, "user": FOLLOWER})
+			frappe.db.exists(
+				"Document Follow", {"ref_doctype": "Opportunity", "ref_docname": opp.name, "user": FOLLOWER}
+			)
 		)
 
 		frappe.set_user(FOLLOWER)
@@ -52,7 +56,9 @@ class TestFollowers(FrappeTestCase):
 		opp.save()
 		self.assertEqual(self.visible_to_follower(opp.name), (False, False))
 		self.assertFalse(
-			frappe.db.exists("Document Follow", {"ref_doctype": "Opportunity", "ref_docname": opp.name, "user": FOLLOWER})
+			frappe.db.exists(
+				"Document Follow", {"ref_doctype": "Opportunity", "ref_docname": opp.name, "user": FOLLOWER}
+			)
 		)
 
 	def test_owner_stays_the_single_responsible_person(self):

@@ -20,7 +20,8 @@ FIELDS = [field["fieldname"] for field in get_custom_fields()["Opportunity"]]
 def our_property_setters() -> int:
 	return sum(
 		frappe.db.count(
-			"Property Setter", {"doc_type": doctype, "field_name": fieldname or ("is", "not set"), "property": prop}
+			"Property Setter",
+			{"doc_type": doctype, "field_name": fieldname or ("is", "not set"), "property": prop},
 		)
 		for doctype, fieldname, prop, _value, _type in PROPERTY_SETTERS
 	)
@@ -42,7 +43,9 @@ class TestInstall(FrappeTestCase):
 		self.assertEqual(our_property_setters(), len(PROPERTY_SETTERS))
 		self.assertFalse(meta.get_field("title").hidden)
 		self.assertEqual(frappe.db.get_value("Sales Pipeline", {"is_default": 1}), "Main Pipeline")
-		self.assertEqual(frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), "Main Pipeline")
+		self.assertEqual(
+			frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), "Main Pipeline"
+		)
 
 	def test_installed_site_has_doctypes_fields_and_default_pipeline(self):
 		self.assert_installed()
@@ -54,12 +57,20 @@ class TestInstall(FrappeTestCase):
 
 	def test_migrate_twice_changes_nothing(self):
 		after_migrate()
-		counts = (frappe.db.count("Custom Field"), frappe.db.count("Property Setter"), frappe.db.count("Sales Pipeline"))
+		counts = (
+			frappe.db.count("Custom Field"),
+			frappe.db.count("Property Setter"),
+			frappe.db.count("Sales Pipeline"),
+		)
 		modified = frappe.db.get_value("Sales Pipeline", "Main Pipeline", "modified")
 		after_migrate()
 		self.assertEqual(
 			counts,
-			(frappe.db.count("Custom Field"), frappe.db.count("Property Setter"), frappe.db.count("Sales Pipeline")),
+			(
+				frappe.db.count("Custom Field"),
+				frappe.db.count("Property Setter"),
+				frappe.db.count("Sales Pipeline"),
+			),
 		)
 		self.assertEqual(modified, frappe.db.get_value("Sales Pipeline", "Main Pipeline", "modified"))
 
@@ -71,12 +82,16 @@ class TestInstall(FrappeTestCase):
 			for doctype in DOCTYPES:
 				self.assertFalse(frappe.db.exists("DocType", doctype), doctype)
 				self.assertFalse(frappe.db.table_exists(doctype), doctype)
-			self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Opportunity", "fieldname": ("in", FIELDS)}))
+			self.assertFalse(
+				frappe.db.exists("Custom Field", {"dt": "Opportunity", "fieldname": ("in", FIELDS)})
+			)
 			columns = frappe.db.get_table_columns("Opportunity")
 			self.assertFalse(set(FIELDS) & set(columns))
 			self.assertEqual(our_property_setters(), 0)
 			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
-			self.assertFalse(frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'"))
+			self.assertFalse(
+				frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'")
+			)
 			self.assertTrue(frappe.get_meta("Opportunity", cached=False).get_field("title").hidden)
 		finally:
 			install_app(APP)

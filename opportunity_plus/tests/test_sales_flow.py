@@ -15,7 +15,9 @@ QUOTATION_STAGE = "Proposal/Price Quote"
 
 def quotation_lost_reason(name="Giá quá cao"):
 	if not frappe.db.exists("Quotation Lost Reason", name):
-		frappe.get_doc({"doctype": "Quotation Lost Reason", "order_lost_reason": name}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Quotation Lost Reason", "order_lost_reason": name}).insert(
+			ignore_permissions=True
+		)
 	return name
 
 
@@ -46,7 +48,9 @@ class TestSalesFlow(FrappeTestCase):
 		self.assertEqual(last.from_stage_entered_on, previous.changed_on)
 		self.assertGreaterEqual(last.seconds_in_from_stage, 0)
 		if reference:
-			self.assertEqual((last.reference_doctype, last.reference_name), (reference.doctype, reference.name))
+			self.assertEqual(
+				(last.reference_doctype, last.reference_name), (reference.doctype, reference.name)
+			)
 		opp = frappe.get_doc("Opportunity", opportunity)
 		self.assertEqual(opp.sales_stage, to_stage)
 		self.assertEqual(opp.stage_entered_on, last.changed_on)

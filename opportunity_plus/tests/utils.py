@@ -59,7 +59,12 @@ def make_pipeline(name: str, stages: list[tuple], **fields):
 			"doctype": "Sales Pipeline",
 			"pipeline_name": name,
 			"stages": [
-				{"sales_stage": stage, "stage_type": stage_type, "probability": probability, **(extra[0] if extra else {})}
+				{
+					"sales_stage": stage,
+					"stage_type": stage_type,
+					"probability": probability,
+					**(extra[0] if extra else {}),
+				}
 				for stage, stage_type, probability, *extra in stages
 			],
 			**fields,
@@ -69,7 +74,9 @@ def make_pipeline(name: str, stages: list[tuple], **fields):
 
 def lost_reason(name="Too expensive"):
 	if not frappe.db.exists("Opportunity Lost Reason", name):
-		frappe.get_doc({"doctype": "Opportunity Lost Reason", "lost_reason": name}).insert(ignore_permissions=True)
+		frappe.get_doc({"doctype": "Opportunity Lost Reason", "lost_reason": name}).insert(
+			ignore_permissions=True
+		)
 	return name
 
 
@@ -78,3 +85,11 @@ def before_tests():
 	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
 	erpnext_before_tests()
+
+
+def make_label(name: str, color: str = "#5E64FF") -> str:
+	if not frappe.db.exists("Opportunity Label", name):
+		frappe.get_doc({"doctype": "Opportunity Label", "label_name": name, "color": color}).insert(
+			ignore_permissions=True
+		)
+	return name

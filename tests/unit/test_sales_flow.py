@@ -33,7 +33,9 @@ def test_automatic_moves_never_leave_won_or_lost():
 
 
 def test_cancelled_quotation_steps_back_only_if_nothing_moved_it_since():
-	assert after_quotation_cancelled(STAGES, "Proposal", "Qualification", "Proposal", False) == "Qualification"
+	assert (
+		after_quotation_cancelled(STAGES, "Proposal", "Qualification", "Proposal", False) == "Qualification"
+	)
 	assert after_quotation_cancelled(STAGES, "Negotiation", "Qualification", "Proposal", False) is None
 	assert after_quotation_cancelled(STAGES, "Proposal", "Qualification", "Proposal", True) is None
 	assert after_quotation_cancelled(STAGES, "Proposal", None, None, False) is None

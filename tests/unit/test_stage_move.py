@@ -26,7 +26,12 @@ def saved(stage, **kw):
 
 def test_new_opportunity_starts_in_first_stage_with_its_probability():
 	plan = plan_save(STAGES, "Main", OpportunityState(), None)
-	assert (plan.stage, plan.probability, plan.status, plan.stage_changed) == ("Prospecting", 10, "Open", True)
+	assert (plan.stage, plan.probability, plan.status, plan.stage_changed) == (
+		"Prospecting",
+		10,
+		"Open",
+		True,
+	)
 
 
 def test_new_opportunity_keeps_a_valid_chosen_stage_and_a_typed_probability():
@@ -73,7 +78,9 @@ def test_lost_needs_reasons_and_sets_status_lost():
 def test_won_converts_and_an_open_stage_reopens():
 	won = plan_save(STAGES, "Main", saved("Won"), saved("Prospecting"))
 	assert won.status == "Converted"
-	reopened = plan_save(STAGES, "Main", saved("Prospecting", status="Converted"), saved("Won", status="Converted"))
+	reopened = plan_save(
+		STAGES, "Main", saved("Prospecting", status="Converted"), saved("Won", status="Converted")
+	)
 	assert reopened.status == "Open"
 
 
@@ -93,9 +100,17 @@ def test_changing_pipeline_keeps_a_shared_stage_or_restarts():
 	before = saved("Proposal", amount=1)
 	kept = plan_save(OTHER, "Other", OpportunityState(pipeline="Other", stage="Proposal", amount=1), before)
 	assert kept.stage == "Proposal" and not kept.stage_changed
-	restarted = plan_save(OTHER, "Other", OpportunityState(pipeline="Other", stage="Contract"), saved("Contract"))
+	restarted = plan_save(
+		OTHER, "Other", OpportunityState(pipeline="Other", stage="Contract"), saved("Contract")
+	)
 	assert (restarted.stage, restarted.probability, restarted.stage_changed) == ("Intake", 5, True)
 
 
 def test_probability_without_stage_default_keeps_user_value():
 	assert probability_after_move(Stage("X"), 10, 20, True, False) == 20
+
+
+def test_new_opportunity_with_a_stage_of_another_pipeline_is_refused():
+	with pytest.raises(RuleError) as error:
+		plan_save(STAGES, "Main", OpportunityState(stage="Intake"), None)
+	assert str(error.value) == "Sales Stage Intake is not part of the sales pipeline Main."

@@ -9,5 +9,4 @@ frappe.ui.form.on("Sales Pipeline", {
 			},
 		}));
 	},
-
 });

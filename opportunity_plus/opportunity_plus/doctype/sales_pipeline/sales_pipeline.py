@@ -36,17 +36,17 @@ class SalesPipeline(Document):
 	def on_trash(self):
 		if self.is_default:
 			frappe.throw(
-				_("{0} is the default sales pipeline. Make another pipeline the default before deleting it.").format(
-					frappe.bold(self.name)
-				),
+				_(
+					"{0} is the default sales pipeline. Make another pipeline the default before deleting it."
+				).format(frappe.bold(self.name)),
 				title=_("Cannot Delete Pipeline"),
 			)
 		counts = count_opportunities_by_stage(self.name)
 		if counts:
 			frappe.throw(
-				_("Sales pipeline {0} is used by {1} opportunities ({2}). Move them to another pipeline first.").format(
-					frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
-				),
+				_(
+					"Sales pipeline {0} is used by {1} opportunities ({2}). Move them to another pipeline first."
+				).format(frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)),
 				frappe.LinkExistsError,
 				title=_("Cannot Delete Pipeline"),
 			)
@@ -65,13 +65,15 @@ class SalesPipeline(Document):
 		before = self.get_doc_before_save()
 		if not before:
 			return
-		removed = removed_stages([row.sales_stage for row in before.stages], [row.sales_stage for row in self.stages])
+		removed = removed_stages(
+			[row.sales_stage for row in before.stages], [row.sales_stage for row in self.stages]
+		)
 		counts = count_opportunities_by_stage(self.name, removed)
 		if counts:
 			frappe.throw(
-				_("These stages cannot be removed because opportunities are in them: {0}. Move them to another stage first.").format(
-					describe_usage(self.name, counts)
-				),
+				_(
+					"These stages cannot be removed because opportunities are in them: {0}. Move them to another stage first."
+				).format(describe_usage(self.name, counts)),
 				frappe.LinkExistsError,
 				title=_("Stage in Use"),
 			)
@@ -84,8 +86,8 @@ class SalesPipeline(Document):
 		counts = count_opportunities_by_stage(self.name, open_only=True)
 		if counts:
 			frappe.throw(
-				_("Sales pipeline {0} still has {1} open opportunities ({2}). Close or move them before disabling it.").format(
-					frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
-				),
+				_(
+					"Sales pipeline {0} still has {1} open opportunities ({2}). Close or move them before disabling it."
+				).format(frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)),
 				title=_("Pipeline in Use"),
 			)

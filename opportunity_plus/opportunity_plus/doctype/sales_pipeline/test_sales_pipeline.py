@@ -21,14 +21,18 @@ class TestSalesPipeline(FrappeTestCase):
 	def test_exactly_one_default(self):
 		pipeline = make_pipeline("Test Second Pipeline", [("Prospecting", "Open", 10)], is_default=1)
 		self.assertEqual(frappe.get_all("Sales Pipeline", {"is_default": 1}, pluck="name"), [pipeline.name])
-		self.assertEqual(frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), pipeline.name)
+		self.assertEqual(
+			frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), pipeline.name
+		)
 		pipeline.is_default = 0
 		with self.assertRaises(frappe.ValidationError):
 			pipeline.save()
 		main = frappe.get_doc("Sales Pipeline", DEFAULT_PIPELINE)
 		main.is_default = 1
 		main.save()
-		self.assertEqual(frappe.get_all("Sales Pipeline", {"is_default": 1}, pluck="name"), [DEFAULT_PIPELINE])
+		self.assertEqual(
+			frappe.get_all("Sales Pipeline", {"is_default": 1}, pluck="name"), [DEFAULT_PIPELINE]
+		)
 
 	def test_removing_a_stage_in_use_is_refused_with_count_and_link(self):
 		opp = make_opportunity()
@@ -43,7 +47,9 @@ class TestSalesPipeline(FrappeTestCase):
 		self.assertIn("/app/opportunity?", message)
 
 	def test_removing_an_unused_stage_is_allowed(self):
-		pipeline = make_pipeline("Test Trim Pipeline", [("Prospecting", "Open", 10), ("Qualification", "Open", 20)])
+		pipeline = make_pipeline(
+			"Test Trim Pipeline", [("Prospecting", "Open", 10), ("Qualification", "Open", 20)]
+		)
 		pipeline.stages = pipeline.stages[:1]
 		pipeline.save()
 		self.assertEqual(len(pipeline.reload().stages), 1)
@@ -72,4 +78,17 @@ class TestSalesPipeline(FrappeTestCase):
 		opp.reload()
 		self.assertEqual(opp.sales_stage, "Test New Stage")
 		opp.title = "still valid after the rename"
+		opp.save()
+
+	def test_renaming_a_pipeline_keeps_opportunities_and_settings_pointing_at_it(self):
+		pipeline = make_pipeline("Test Rename Me", [("Prospecting", "Open", 10)], is_default=1)
+		opp = make_opportunity()
+		self.assertEqual(opp.sales_pipeline, pipeline.name)
+		rename_doc("Sales Pipeline", pipeline.name, "Test Renamed", force=True)
+		self.assertEqual(frappe.db.get_value("Opportunity", opp.name, "sales_pipeline"), "Test Renamed")
+		self.assertEqual(
+			frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), "Test Renamed"
+		)
+		opp.reload()
+		opp.title = "saved after the rename"
 		opp.save()
