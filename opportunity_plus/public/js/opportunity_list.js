@@ -1,0 +1,513 @@
+// Opportunity list: the stage in its pipeline colour, label pills, quick filters for pipeline,
+// stage, owner and label, a "Board" button, and bulk actions that save every opportunity through
+// the same rules as the form. Extends ERPNext's own list settings (loaded before this file).
+(() => {
+	const settings = frappe.listview_settings["Opportunity"] || {};
+	const erpnext_onload = settings.onload;
+	const erpnext_refresh = settings.refresh;
+	const BULK = "opportunity_plus.api.bulk.";
+	const DONE_EVENT = "opportunity_plus_bulk_done";
+	const MAX_PILLS = 2;
+
+	// Loaded once per list load: pipeline -> ordered stages ({sales_stage, color, stage_type}).
+	const state = { pipelines: {}, label_colors: {}, loaded: null };
+
+	const color_class = (color) =>
+		color
+			? `op-stage-${String(color)
+					.replace(/[^0-9a-z]/gi, "")
+					.toLowerCase()}`
+			: "gray";
+
+	// A light pill in the stage colour, with text dark enough to read.
+	function shade(hex, factor) {
+		const match = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+		if (!match) return hex;
+		const value = parseInt(match[1], 16);
+		const channel = (shift) =>
+			Math.max(0, Math.min(255, Math.round(((value >> shift) & 255) * factor)));
+		return `rgb(${channel(16)}, ${channel(8)}, ${channel(0)})`;
+	}
+
+	function write_styles() {
+		const colors = new Set();
+		Object.values(state.pipelines).forEach((stages) =>
+			stages.forEach((stage) => stage.color && colors.add(stage.color))
+		);
+		const css = [...colors]
+			.filter((color) => /^#[0-9a-f]{6}$/i.test(color))
+			.map(
+				(color) => `.indicator-pill.${color_class(color)} {
+					background: ${color}22; color: ${shade(color, 0.62)};
+				}`
+			)
+			.join("\n");
+		let style = document.getElementById("opportunity-plus-list-style");
+		if (!style) {
+			style = document.createElement("style");
+			style.id = "opportunity-plus-list-style";
+			document.head.appendChild(style);
+		}
+		style.textContent = `${css}
+			.op-label-pill {
+				display: inline-block; margin-left: 6px; padding: 0 7px; border-radius: 9px;
+				border: 1px solid var(--op-label); color: var(--op-label); font-size: 11px;
+				line-height: 17px; cursor: pointer; white-space: nowrap; font-weight: normal;
+			}
+			.op-list-labels { flex-shrink: 0; }
+			.op-opportunity-list .list-subject > .level-item.ellipsis { flex-shrink: 1; min-width: 0; }`;
+	}
+
+	function load_colors() {
+		state.loaded =
+			state.loaded ||
+			Promise.all([
+				frappe.call({
+					method: "frappe.client.get_list",
+					args: {
+						doctype: "Sales Pipeline Stage",
+						parent: "Sales Pipeline",
+						fields: ["parent", "sales_stage", "color", "stage_type", "idx"],
+						order_by: "idx asc",
+						limit_page_length: 0,
+					},
+				}),
+				frappe.call({
+					method: "frappe.client.get_list",
+					args: {
+						doctype: "Opportunity Label",
+						fields: ["name", "color"],
+						limit_page_length: 0,
+					},
+				}),
+			]).then(([stages, labels]) => {
+				state.pipelines = {};
+				(stages.message || []).forEach((row) => {
+					(state.pipelines[row.parent] = state.pipelines[row.parent] || []).push(row);
+				});
+				state.label_colors = {};
+				(labels.message || []).forEach(
+					(row) => (state.label_colors[row.name] = row.color)
+				);
+				write_styles();
+			});
+		return state.loaded;
+	}
+
+	function find_stage(pipeline, stage) {
+		return (state.pipelines[pipeline] || []).find((row) => row.sales_stage === stage);
+	}
+
+	// ------------------------------------------------------------ label pills on the rows
+
+	function show_labels(listview) {
+		const names = (listview.data || []).map((doc) => doc.name);
+		if (!names.length) return;
+		frappe
+			.call({
+				method: "frappe.client.get_list",
+				args: {
+					doctype: "Opportunity",
+					fields: ["name", "`tabOpportunity Label Detail`.`label` as label"],
+					filters: [
+						["name", "in", names],
+						["Opportunity Label Detail", "label", "is", "set"],
+					],
+					limit_page_length: 0,
+				},
+			})
+			.then((r) => {
+				const by_name = {};
+				(r.message || []).forEach((row) => {
+					if (row.label) (by_name[row.name] = by_name[row.name] || []).push(row.label);
+				});
+				listview.$result.find(".list-row-container").each((_i, row) => {
+					const name = $(row).find(".list-row-checkbox").attr("data-name");
+					const $subject = $(row).find(".list-subject");
+					$subject.find(".op-list-labels").remove();
+					const labels = by_name[name];
+					if (!labels) return;
+					const more = labels.length > MAX_PILLS ? labels.length - MAX_PILLS : 0;
+					const pills = labels
+						.slice(0, MAX_PILLS)
+						.map((label) => {
+							const color = state.label_colors[label] || "#7C8A9A";
+							return `<span class="op-label-pill" data-label="${frappe.utils.escape_html(
+								label
+							)}" style="--op-label: ${frappe.utils.escape_html(color)}"
+								title="${__("Show opportunities labelled {0}", [
+									frappe.utils.escape_html(label),
+								])}">${frappe.utils.escape_html(label)}</span>`;
+						})
+						.join("");
+					const rest = more
+						? `<span class="op-label-pill" style="--op-label: var(--text-muted)"
+								title="${frappe.utils.escape_html(labels.slice(MAX_PILLS).join(", "))}">+${more}</span>`
+						: "";
+					$subject.append(
+						`<span class="level-item op-list-labels">${pills}${rest}</span>`
+					);
+				});
+			});
+	}
+
+	// ------------------------------------------------------------ quick filters
+
+	function add_quick_filters(listview) {
+		const page = listview.page;
+		const wrapper = listview.filter_area?.standard_filters_wrapper;
+		if (!wrapper || !listview.filter_area) return;
+		const refresh = () => listview.filter_area.debounced_refresh_list_view();
+		const add = (df, after) => {
+			if (page.fields_dict[df.fieldname]) return page.fields_dict[df.fieldname];
+			const field = page.add_field({ ...df, onchange: refresh }, wrapper);
+			if (after && page.fields_dict[after]) {
+				$(field.wrapper).insertAfter(page.fields_dict[after].wrapper);
+			}
+			return field;
+		};
+		const stage = add(
+			{
+				fieldtype: "Link",
+				fieldname: "sales_stage",
+				label: __("Sales Stage"),
+				options: "Sales Stage",
+			},
+			"sales_pipeline"
+		);
+		stage.get_query = () => {
+			const pipeline = page.fields_dict.sales_pipeline?.get_value();
+			return pipeline
+				? {
+						query: "opportunity_plus.api.pipeline.stage_query",
+						filters: { sales_pipeline: pipeline },
+				  }
+				: {};
+		};
+		add(
+			{
+				fieldtype: "Link",
+				fieldname: "opportunity_owner",
+				label: __("Opportunity Owner"),
+				options: "User",
+			},
+			"sales_stage"
+		);
+		// labels live in a child table: Frappe filters the list on it with a join
+		add({
+			fieldtype: "Link",
+			fieldname: "label",
+			doctype: "Opportunity Label Detail",
+			label: __("Label"),
+			options: "Opportunity Label",
+		});
+	}
+
+	// ------------------------------------------------------------ bulk actions
+
+	function summary_html(result) {
+		const esc = frappe.utils.escape_html;
+		const refusals = (result.refusals || [])
+			.map((refusal) => {
+				const links = refusal.labels
+					.map((label, i) => {
+						const name = refusal.names[i];
+						return `<a href="/app/opportunity/${encodeURIComponent(name)}">${esc(
+							label
+						)}</a>`;
+					})
+					.join(", ");
+				const more = refusal.more ? " " + __("and {0} more", [refusal.more]) : "";
+				return `<li><b>${links}${more}</b>: ${esc(refusal.reason)}</li>`;
+			})
+			.join("");
+		return `<p class="op-bulk-headline">${esc(result.message)}</p>
+			${
+				refusals
+					? `<p>${__(
+							"Refused, and why:"
+					  )}</p><ul class="op-bulk-refusals">${refusals}</ul>`
+					: ""
+			}`;
+	}
+
+	function show_summary(result, listview) {
+		const indicator = result.refused ? "orange" : "green";
+		frappe.msgprint({ title: result.title, message: summary_html(result), indicator });
+		listview.clear_checked_items && listview.clear_checked_items();
+		listview.refresh();
+	}
+
+	function run_bulk(listview, method, args, freeze_message) {
+		const names = listview.get_checked_items(true);
+		if (!names.length) {
+			frappe.msgprint(__("Select the opportunities first."));
+			return Promise.resolve();
+		}
+		return frappe
+			.call({
+				method: BULK + method,
+				args: { names, ...args },
+				freeze: true,
+				freeze_message: freeze_message(names.length),
+			})
+			.then((r) => {
+				const result = r.message || {};
+				if (result.queued) {
+					frappe.msgprint({
+						title: result.title,
+						message: result.message,
+						indicator: "blue",
+					});
+					frappe.realtime.off(DONE_EVENT);
+					frappe.realtime.on(DONE_EVENT, (done) => {
+						frappe.realtime.off(DONE_EVENT);
+						show_summary(done, listview);
+					});
+					return;
+				}
+				show_summary(result, listview);
+			});
+	}
+
+	function common_pipeline(listview) {
+		const checked = new Set(listview.get_checked_items(true));
+		const pipelines = new Set(
+			(listview.data || []).filter((d) => checked.has(d.name)).map((d) => d.sales_pipeline)
+		);
+		return pipelines.size === 1 ? [...pipelines][0] : null;
+	}
+
+	function move_dialog(listview) {
+		load_colors().then(() => {
+			const stage_options = (pipeline) =>
+				[""].concat((state.pipelines[pipeline] || []).map((row) => row.sales_stage));
+			const stage_type = (pipeline, stage) => find_stage(pipeline, stage)?.stage_type;
+			const dialog = new frappe.ui.Dialog({
+				title: __("Move to Stage"),
+				fields: [
+					{
+						fieldtype: "Link",
+						fieldname: "sales_pipeline",
+						label: __("Sales Pipeline"),
+						options: "Sales Pipeline",
+						reqd: 1,
+						default: common_pipeline(listview),
+						description: __(
+							"Opportunities of another pipeline are refused: move them from their own pipeline."
+						),
+						onchange() {
+							const field = dialog.get_field("sales_stage");
+							field.df.options = stage_options(dialog.get_value("sales_pipeline"));
+							field.refresh();
+						},
+					},
+					{
+						fieldtype: "Select",
+						fieldname: "sales_stage",
+						label: __("Stage"),
+						reqd: 1,
+						options: stage_options(common_pipeline(listview)),
+					},
+					{
+						fieldtype: "Table MultiSelect",
+						fieldname: "lost_reasons",
+						label: __("Lost Reasons"),
+						options: "Opportunity Lost Reason Detail",
+						depends_on: (doc) =>
+							stage_type(doc.sales_pipeline, doc.sales_stage) === "Lost",
+					},
+					{
+						fieldtype: "Small Text",
+						fieldname: "lost_detail",
+						label: __("Detailed Reason"),
+						depends_on: (doc) =>
+							stage_type(doc.sales_pipeline, doc.sales_stage) === "Lost",
+					},
+				],
+				primary_action_label: __("Move"),
+				primary_action(values) {
+					const lost = stage_type(values.sales_pipeline, values.sales_stage) === "Lost";
+					const reasons = (values.lost_reasons || []).map((row) => row.lost_reason);
+					if (lost && !reasons.length) {
+						frappe.msgprint(__("Choose at least one lost reason."));
+						return;
+					}
+					dialog.hide();
+					run_bulk(
+						listview,
+						"move_to_stage",
+						{
+							sales_stage: values.sales_stage,
+							lost_reasons: lost ? reasons : [],
+							lost_detail: lost ? values.lost_detail || "" : "",
+						},
+						(count) => __("Moving {0} opportunities…", [count])
+					);
+				},
+			});
+			dialog.show();
+		});
+	}
+
+	function multiselect_dialog(listview, { title, label, child, field, action, method, freeze }) {
+		const dialog = new frappe.ui.Dialog({
+			title,
+			fields: [
+				{
+					fieldtype: "Table MultiSelect",
+					fieldname: "values",
+					label,
+					options: child,
+					reqd: 1,
+				},
+			],
+			primary_action_label: action,
+			primary_action(values) {
+				const chosen = (values.values || []).map((row) => row[field]).filter(Boolean);
+				if (!chosen.length) return;
+				dialog.hide();
+				run_bulk(
+					listview,
+					method,
+					{ [field === "user" ? "users" : "labels"]: chosen },
+					freeze
+				);
+			},
+		});
+		dialog.show();
+	}
+
+	function add_bulk_actions(listview) {
+		const can_write = frappe.perm.has_perm("Opportunity", 0, "write");
+		if (!can_write) return;
+		const page = listview.page;
+		page.add_actions_menu_item(__("Move to Stage"), () => move_dialog(listview), false);
+		page.add_actions_menu_item(
+			__("Add Label"),
+			() =>
+				multiselect_dialog(listview, {
+					title: __("Add Label"),
+					label: __("Labels"),
+					child: "Opportunity Label Detail",
+					field: "label",
+					action: __("Add"),
+					method: "add_label",
+					freeze: (count) => __("Labelling {0} opportunities…", [count]),
+				}),
+			false
+		);
+		page.add_actions_menu_item(
+			__("Remove Label"),
+			() =>
+				multiselect_dialog(listview, {
+					title: __("Remove Label"),
+					label: __("Labels"),
+					child: "Opportunity Label Detail",
+					field: "label",
+					action: __("Remove"),
+					method: "remove_label",
+					freeze: (count) => __("Removing labels from {0} opportunities…", [count]),
+				}),
+			false
+		);
+		page.add_actions_menu_item(
+			__("Add Follower"),
+			() =>
+				multiselect_dialog(listview, {
+					title: __("Add Follower"),
+					label: __("Followers"),
+					child: "Opportunity Follower",
+					field: "user",
+					action: __("Add"),
+					method: "add_follower",
+					freeze: (count) => __("Adding followers to {0} opportunities…", [count]),
+				}),
+			false
+		);
+	}
+
+	// ------------------------------------------------------------ settings
+
+	settings.add_fields = [
+		...new Set([
+			...(settings.add_fields || []),
+			"sales_pipeline",
+			"sales_stage",
+			"opportunity_code",
+			"opportunity_amount",
+			"currency",
+			"probability",
+			"status",
+		]),
+	];
+
+	settings.get_indicator = (doc) => {
+		if (!doc.sales_stage) {
+			return [
+				__(doc.status),
+				frappe.utils.guess_colour(doc.status),
+				"status,=," + doc.status,
+			];
+		}
+		const stage = find_stage(doc.sales_pipeline, doc.sales_stage);
+		return [
+			__(doc.sales_stage),
+			color_class(stage?.color),
+			"sales_stage,=," + doc.sales_stage,
+		];
+	};
+
+	settings.formatters = {
+		...(settings.formatters || {}),
+		opportunity_amount(value, df, doc) {
+			if (!value) return "";
+			const amount = format_currency(value, doc.currency);
+			const title = doc.probability
+				? __("Weighted: {0} ({1}%)", [
+						format_currency((value * doc.probability) / 100, doc.currency),
+						doc.probability,
+				  ])
+				: "";
+			return `<span class="ellipsis" title="${frappe.utils.escape_html(
+				title
+			)}">${amount}</span>`;
+		},
+	};
+
+	// the code is what people recognise an opportunity by: no separate ID column
+	settings.hide_name_column = true;
+
+	settings.onload = function (listview) {
+		erpnext_onload && erpnext_onload(listview);
+		listview.$result.addClass("op-opportunity-list");
+		// the indicator column shows the stage: say so, and sort by it
+		const indicator = (listview.columns || []).find((col) => col.type === "Status");
+		if (indicator) {
+			indicator.df = { label: "Sales Stage", fieldname: "sales_stage", fieldtype: "Link" };
+			listview.render_header(true);
+		}
+		state.loaded = null; // fresh colours for each list load
+		load_colors().then(() => listview.data?.length && listview.render_list());
+		add_quick_filters(listview);
+		add_bulk_actions(listview);
+		listview.page.add_inner_button(__("Board"), () => {
+			const pipeline = listview.page.fields_dict.sales_pipeline?.get_value();
+			if (pipeline) frappe.route_options = { sales_pipeline: pipeline };
+			frappe.set_route("opportunity-board");
+		});
+		listview.$result.on("click", ".op-label-pill", (event) => {
+			event.preventDefault();
+			event.stopPropagation();
+			const field = listview.page.fields_dict.label;
+			field && field.set_value($(event.currentTarget).attr("data-label"));
+		});
+	};
+
+	settings.refresh = function (listview) {
+		erpnext_refresh && erpnext_refresh(listview);
+		(state.loaded || load_colors()).then(() => show_labels(listview));
+	};
+
+	frappe.listview_settings["Opportunity"] = settings;
+})();
