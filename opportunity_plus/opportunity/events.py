@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import flt, now_datetime
 
 from opportunity_plus.opportunity.followers import sync_followers
 from opportunity_plus.opportunity.opportunity_code import set_code
@@ -31,6 +31,17 @@ def onload(doc, method=None):
 def validate(doc, method=None):
 	apply_pipeline(doc)
 	set_code(doc)
+	set_base_amount(doc)
+
+
+def set_base_amount(doc) -> None:
+	"""ERPNext computes the company-currency amount only in the browser; imports and the API need it too."""
+	doc.base_opportunity_amount = flt(doc.opportunity_amount) * flt(doc.conversion_rate or 1)
+
+
+def on_trash(doc, method=None):
+	"""The stage history belongs to the opportunity and goes with it."""
+	frappe.db.delete("Opportunity Stage History", {"opportunity": doc.name})
 
 
 def on_update(doc, method=None):

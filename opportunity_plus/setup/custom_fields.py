@@ -25,6 +25,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"no_copy": 1,
 				"in_standard_filter": 1,
 				"in_global_search": 1,
+				"in_list_view": 1,
 				"translatable": 0,
 			},
 			{
@@ -114,6 +115,15 @@ PROPERTY_SETTERS = [
 	("Opportunity", "lost_reasons", "no_copy", "1", "Check"),
 	("Opportunity", "competitors", "no_copy", "1", "Check"),
 	("Opportunity", "order_lost_reason", "no_copy", "1", "Check"),
+	# the list shows what a salesperson scans for; the print is the app's one-page summary
+	("Opportunity", None, "default_print_format", "Opportunity Summary", "Data"),
+	("Opportunity", "opportunity_amount", "in_list_view", "1", "Check"),
+	("Opportunity", "customer_name", "in_list_view", "1", "Check"),
+	("Opportunity", "naming_series", "in_list_view", "0", "Check"),
+	("Opportunity", "opportunity_from", "in_list_view", "0", "Check"),
+	("Opportunity", "opportunity_type", "in_list_view", "0", "Check"),
+	("Opportunity", "sales_stage", "in_standard_filter", "1", "Check"),
+	("Opportunity", "opportunity_owner", "in_standard_filter", "1", "Check"),
 	# versions feed Document Follow, so followers are told of changes
 	("Opportunity", None, "track_changes", "1", "Check"),
 ]

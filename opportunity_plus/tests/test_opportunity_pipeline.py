@@ -119,3 +119,16 @@ class TestOpportunityPipeline(FrappeTestCase):
 		finally:
 			settings.allow_code_edit = 0
 			settings.save()
+
+	def test_company_currency_amount_is_set_on_the_server(self):
+		opp = make_opportunity(opportunity_amount=1500, conversion_rate=1)
+		self.assertEqual(opp.base_opportunity_amount, 1500)
+
+	def test_deleting_an_opportunity_takes_its_stage_history_along(self):
+		opp = make_opportunity()
+		opp.sales_stage = "Qualification"
+		opp.save()
+		self.assertEqual(frappe.db.count("Opportunity Stage History", {"opportunity": opp.name}), 2)
+		frappe.delete_doc("Opportunity", opp.name)
+		self.assertFalse(frappe.db.exists("Opportunity", opp.name))
+		self.assertEqual(frappe.db.count("Opportunity Stage History", {"opportunity": opp.name}), 0)
