@@ -4,6 +4,18 @@ import frappe
 
 # (doctype, index name, columns)
 INDEXES = [
+	# board: the first page of each column, in card order (board_rank asc, newest first)
+	(
+		"Opportunity",
+		"opportunity_plus_board_column_index",
+		["sales_pipeline", "sales_stage", "board_rank", "creation desc"],
+	),
+	# board and report: count, amount and weighted amount per stage, read from the index alone
+	(
+		"Opportunity",
+		"opportunity_plus_stage_totals_index",
+		["sales_pipeline", "sales_stage", "base_opportunity_amount", "probability"],
+	),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
 	(
 		"Opportunity Stage History",

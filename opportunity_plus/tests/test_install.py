@@ -88,6 +88,11 @@ class TestInstall(FrappeTestCase):
 			columns = frappe.db.get_table_columns("Opportunity")
 			self.assertFalse(set(FIELDS) & set(columns))
 			self.assertEqual(our_property_setters(), 0)
+			self.assertFalse(
+				frappe.db.sql(
+					"show index from `tabOpportunity` where Key_name like 'opportunity\\_plus\\_%%'"
+				)
+			)
 			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
 			self.assertFalse(
 				frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'")

@@ -1,0 +1,1 @@
+"""Benchmark of the board, stage moves and the analysis report beside ERPNext's native views."""

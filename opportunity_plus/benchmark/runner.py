@@ -1,0 +1,369 @@
+"""Time the app's board, moves and report beside ERPNext's native views on the same data.
+
+Server side: the Python functions are called directly in one process, as a given user, so the
+numbers are what the database and the app's code cost. Through HTTP: the same operations as a
+logged-in desk session sends them to `bench serve`, so request handling is included.
+
+The database floor is what the board needs at the least, as raw SQL with constant arguments: the
+first page of every column and one covering aggregate. Nothing here takes user input.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from datetime import date
+
+import frappe
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Count
+from frappe.utils import add_months, getdate, nowdate
+
+from opportunity_plus.benchmark.stats import format_table, ratio, summarize
+from opportunity_plus.opportunity.pipelines import get_stages
+
+BENCH_USER = "opportunity.plus.benchmark@example.com"
+GROUPINGS = ("Stage", "Owner", "Pipeline", "Month", "Source", "Territory", "Lost Reason", "Forecast")
+
+
+def timed(fn: Callable, repeat: int, before: Callable | None = None) -> list[float]:
+	samples = []
+	fn()  # warm caches once, as a desk user's second request would find them
+	for _ in range(repeat):
+		if before:
+			before()
+		started = time.perf_counter()
+		fn()
+		samples.append((time.perf_counter() - started) * 1000)
+	return samples
+
+
+def as_user(user: str, fn: Callable) -> Callable:
+	def run():
+		frappe.set_user(user)
+		try:
+			return fn()
+		finally:
+			frappe.set_user("Administrator")
+
+	return run
+
+
+def ensure_bench_user(pipeline: str) -> str:
+	"""An ordinary sales user limited to one pipeline by a User Permission (permission conditions apply)."""
+	if not frappe.db.exists("User", BENCH_USER):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": BENCH_USER, "first_name": "Benchmark", "send_welcome_email": 0}
+		)
+		user.append("roles", {"role": "Sales User"})
+		user.insert(ignore_permissions=True)
+	if not frappe.db.exists("User Permission", {"user": BENCH_USER, "allow": "Sales Pipeline"}):
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": BENCH_USER,
+				"allow": "Sales Pipeline",
+				"for_value": pipeline,
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.commit()
+	return BENCH_USER
+
+
+def remove_bench_user() -> None:
+	frappe.db.delete("User Permission", {"user": BENCH_USER})
+	if frappe.db.exists("User", BENCH_USER):
+		frappe.delete_doc("User", BENCH_USER, ignore_permissions=True, force=True)
+	frappe.db.commit()
+
+
+def busiest_pipeline() -> str:
+	opp = frappe.qb.DocType("Opportunity")
+	row = (
+		frappe.qb.from_(opp)
+		.select(opp.sales_pipeline)
+		.where(opp.sales_pipeline.isnotnull())
+		.groupby(opp.sales_pipeline)
+		.orderby(Count("*"), order=Order.desc)
+		.limit(1)
+		.run()
+	)
+	return row[0][0]
+
+
+def database_floor(pipeline: str, stages: list[str], page_length: int = 20) -> Callable:
+	"""Raw SQL the board cannot do with less: every column's first page and one aggregate."""
+
+	def run():
+		for stage in stages:
+			frappe.db.sql(
+				"""select name, title, party_name, customer_name, opportunity_code, base_opportunity_amount,
+					opportunity_amount, currency, probability, expected_closing, opportunity_owner,
+					stage_entered_on, board_rank, modified
+				from `tabOpportunity` where sales_pipeline=%s and sales_stage=%s
+				order by board_rank asc, creation desc limit %s""",
+				(pipeline, stage, page_length + 1),
+			)
+		frappe.db.sql(
+			"""select sales_stage, count(*), sum(base_opportunity_amount),
+				sum(base_opportunity_amount * probability / 100)
+			from `tabOpportunity` where sales_pipeline=%s group by sales_stage""",
+			(pipeline,),
+		)
+
+	return run
+
+
+def report_filters(company: str, grouping: str, from_date: date, to_date: date) -> dict:
+	return {
+		"company": company,
+		"group_by": grouping,
+		"date_field": "transaction_date",
+		"from_date": str(from_date),
+		"to_date": str(to_date),
+		"months": 6,
+	}
+
+
+def server_operations(company: str, pipeline: str, user: str) -> list[tuple[str, str, Callable]]:
+	from erpnext.crm.report.opportunity_summary_by_sales_stage import opportunity_summary_by_sales_stage
+	from erpnext.crm.report.sales_pipeline_analytics import sales_pipeline_analytics
+
+	from opportunity_plus.api import board
+	from opportunity_plus.opportunity_plus.report.opportunity_analysis import opportunity_analysis
+
+	stage_names = [stage.sales_stage for stage in get_stages(pipeline)]
+	busiest_stage = stage_names[0]
+	today = getdate(nowdate())
+	year_ago = add_months(today, -12)
+	ever = date(2000, 1, 1)
+	mine = {"owner": "me"}
+
+	ops = [
+		("db floor", "first pages + aggregate (raw SQL)", database_floor(pipeline, stage_names)),
+		("board", "open pipeline (Administrator)", lambda: board.get_board(pipeline)),
+		("board", "open pipeline, filtered (Administrator)", lambda: board.get_board(pipeline, mine)),
+		("board", "open pipeline (sales user)", as_user(user, lambda: board.get_board(pipeline))),
+		(
+			"board",
+			"open pipeline, filtered (sales user)",
+			as_user(user, lambda: board.get_board(pipeline, mine)),
+		),
+		("board", "column next page", lambda: board.get_cards(pipeline, busiest_stage, None, 20, 20)),
+	]
+	for grouping in GROUPINGS:
+		for label, start in (("all data", ever), ("12 months", year_ago)):
+			filters = report_filters(company, grouping, start, today)
+			ops.append(
+				(
+					"report",
+					f"Opportunity Analysis by {grouping}, {label}",
+					lambda f=filters: opportunity_analysis.execute(f),
+				)
+			)
+
+	native_list = {
+		"doctype": "Opportunity",
+		"fields": json.dumps(
+			[
+				"`tabOpportunity`.`name`",
+				"`tabOpportunity`.`title`",
+				"`tabOpportunity`.`status`",
+				"`tabOpportunity`.`opportunity_amount`",
+				"`tabOpportunity`.`modified`",
+			]
+		),
+		"order_by": "`tabOpportunity`.`modified` desc",
+		"start": 0,
+		"page_length": 20,
+		"view": "List",
+		"with_comment_count": 1,
+	}
+
+	def reportview():
+		from frappe.desk.reportview import get
+
+		frappe.local.form_dict = frappe._dict(native_list)
+		return get()
+
+	def native_kanban():
+		for status in ("Open", "Quotation", "Replied", "Converted", "Lost", "Closed"):
+			frappe.get_list(
+				"Opportunity",
+				filters={"status": status},
+				fields=["name", "title", "status", "opportunity_amount", "modified"],
+				order_by="modified desc",
+				limit_page_length=20,
+			)
+
+	native = {"company": company, "from_date": str(year_ago), "to_date": str(today)}
+	ops += [
+		("native", "Opportunity list first page (reportview)", reportview),
+		("native", "Kanban by status (first 20 per column)", native_kanban),
+	]
+	for based_on in ("Number", "Amount"):
+		ops.append(
+			(
+				"native",
+				f"Sales Pipeline Analytics by stage, 12 months ({based_on})",
+				lambda b=based_on: sales_pipeline_analytics.execute(
+					{**native, "pipeline_by": "Sales Stage", "range": "Monthly", "based_on": b}
+				),
+			)
+		)
+		ops.append(
+			(
+				"native",
+				f"Opportunity Summary by Sales Stage, 12 months ({based_on})",
+				lambda b=based_on: opportunity_summary_by_sales_stage.execute(
+					{**native, "based_on": "Opportunity Owner", "data_based_on": b}
+				),
+			)
+		)
+	return ops
+
+
+def move_operation(pipeline: str) -> Callable:
+	"""A card moved back and forth between two open stages; each call is one move with its commit."""
+	from opportunity_plus.api import board
+
+	stages = [s for s in get_stages(pipeline) if s.stage_type == "Open" and not s.require_submitted_quotation]
+	first, second = stages[0].sales_stage, stages[1].sales_stage
+	name = frappe.db.get_value(
+		"Opportunity",
+		{"sales_pipeline": pipeline, "sales_stage": first, "opportunity_amount": (">", 0)},
+		"name",
+	)
+	state = {"to": second}
+
+	def move():
+		modified = frappe.db.get_value("Opportunity", name, "modified")
+		board.move_card(name, state["to"], str(modified))
+		frappe.db.commit()
+		state["to"] = first if state["to"] == second else second
+
+	return move
+
+
+def run_server(company: str, pipeline: str, repeat: int) -> list[dict]:
+	user = ensure_bench_user(pipeline)
+	rows = []
+	try:
+		for group, operation, fn in server_operations(company, pipeline, user):
+			rows.append(
+				{"group": group, "operation": operation, "mode": "server", **summarize(timed(fn, repeat))}
+			)
+			frappe.db.rollback()
+		move = move_operation(pipeline)
+		rows.append(
+			{
+				"group": "board",
+				"operation": "card move (history row, realtime, commit)",
+				"mode": "server",
+				**summarize(timed(move, repeat)),
+			}
+		)
+	finally:
+		frappe.set_user("Administrator")
+		remove_bench_user()
+	return rows
+
+
+def run_http(base_url: str, password: str, company: str, pipeline: str, repeat: int) -> list[dict]:
+	"""The same board and report calls through a logged-in HTTP session (bench serve)."""
+	import requests
+
+	session = requests.Session()
+	response = session.post(
+		f"{base_url}/api/method/login", data={"usr": "Administrator", "pwd": password}, timeout=30
+	)
+	response.raise_for_status()
+	today = getdate(nowdate())
+	year_ago = add_months(today, -12)
+	stage = get_stages(pipeline)[0].sales_stage
+
+	def call(method: str, **params):
+		def run():
+			reply = session.post(f"{base_url}/api/method/{method}", json=params, timeout=120)
+			reply.raise_for_status()
+
+		return run
+
+	def report(name: str, filters: dict):
+		return call(
+			"frappe.desk.query_report.run", report_name=name, filters=filters, ignore_prepared_report=True
+		)
+
+	ops = [
+		(
+			"board",
+			"open pipeline (Administrator)",
+			call("opportunity_plus.api.board.get_board", pipeline=pipeline),
+		),
+		(
+			"board",
+			"column next page",
+			call("opportunity_plus.api.board.get_cards", pipeline=pipeline, stage=stage, start=20),
+		),
+		(
+			"report",
+			"Opportunity Analysis by Stage, 12 months",
+			report("Opportunity Analysis", report_filters(company, "Stage", year_ago, today)),
+		),
+		(
+			"native",
+			"Opportunity list first page (reportview)",
+			call(
+				"frappe.desk.reportview.get",
+				doctype="Opportunity",
+				fields=["`tabOpportunity`.`name`", "`tabOpportunity`.`title`", "`tabOpportunity`.`status`"],
+				order_by="`tabOpportunity`.`modified` desc",
+				start=0,
+				page_length=20,
+				view="List",
+			),
+		),
+		(
+			"native",
+			"Sales Pipeline Analytics by stage, 12 months (Amount)",
+			report(
+				"Sales Pipeline Analytics",
+				{
+					"company": company,
+					"from_date": str(year_ago),
+					"to_date": str(today),
+					"pipeline_by": "Sales Stage",
+					"range": "Monthly",
+					"based_on": "Amount",
+				},
+			),
+		),
+	]
+	return [
+		{"group": group, "operation": operation, "mode": "http", **summarize(timed(fn, repeat))}
+		for group, operation, fn in ops
+	]
+
+
+def run(
+	repeat: int = 15, base_url: str | None = None, password: str = "admin", company: str | None = None
+) -> dict:
+	company = (
+		company or frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name")[0]
+	)
+	pipeline = busiest_pipeline()
+	count = frappe.db.count("Opportunity")
+	rows = run_server(company, pipeline, repeat)
+	if base_url:
+		rows += run_http(base_url, password, company, pipeline, repeat)
+	floor = next(row["median_ms"] for row in rows if row["group"] == "db floor")
+	board_open = next(row["median_ms"] for row in rows if row["operation"] == "open pipeline (Administrator)")
+	return {
+		"site": frappe.local.site,
+		"opportunities": count,
+		"pipeline": pipeline,
+		"pipeline_opportunities": frappe.db.count("Opportunity", {"sales_pipeline": pipeline}),
+		"repeat": repeat,
+		"board_open_vs_floor": ratio(board_open, floor),
+		"rows": rows,
+		"table": format_table(rows),
+	}

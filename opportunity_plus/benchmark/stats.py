@@ -1,0 +1,53 @@
+"""Summaries and the printed table of a benchmark run (plain Python, no frappe)."""
+
+import math
+import statistics
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+	"""Nearest-rank percentile: the smallest sample with at least ``fraction`` of them at or below."""
+	if not samples:
+		return math.nan
+	ordered = sorted(samples)
+	rank = max(1, math.ceil(fraction * len(ordered)))
+	return ordered[rank - 1]
+
+
+def summarize(samples_ms: list[float]) -> dict:
+	return {
+		"runs": len(samples_ms),
+		"median_ms": round(statistics.median(samples_ms), 2) if samples_ms else math.nan,
+		"p95_ms": round(percentile(samples_ms, 0.95), 2),
+		"min_ms": round(min(samples_ms), 2) if samples_ms else math.nan,
+	}
+
+
+def format_table(rows: list[dict]) -> str:
+	"""rows: dicts with group, operation, mode, median_ms, p95_ms, runs."""
+	headers = ("group", "operation", "mode", "median ms", "p95 ms", "runs")
+	lines = [
+		(
+			row["group"],
+			row["operation"],
+			row["mode"],
+			f"{row['median_ms']:.1f}",
+			f"{row['p95_ms']:.1f}",
+			str(row["runs"]),
+		)
+		for row in rows
+	]
+	widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *lines, strict=False)]
+	out = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=False))]
+	out.append("  ".join("-" * w for w in widths))
+	for line in lines:
+		out.append(
+			"  ".join(
+				cell.ljust(w) if i < 3 else cell.rjust(w)
+				for i, (cell, w) in enumerate(zip(line, widths, strict=False))
+			)
+		)
+	return "\n".join(out)
+
+
+def ratio(value: float, reference: float) -> float:
+	return round(value / reference, 2) if reference else math.nan

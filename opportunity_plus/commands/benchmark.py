@@ -1,0 +1,41 @@
+"""`bench --site SITE opportunity-plus-benchmark`: time the board, moves and report at scale."""
+
+import json
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.command("opportunity-plus-benchmark")
+@click.option(
+	"--repeat", default=15, show_default=True, type=click.IntRange(3, 1000), help="Runs per operation"
+)
+@click.option(
+	"--url", default=None, help="Also time through HTTP, e.g. http://mysite.localhost:8000 (bench serve)"
+)
+@click.option("--password", default="admin", show_default=True, help="Administrator password for --url")
+@click.option("--json", "json_path", default=None, help="Write the results to this JSON file too")
+@pass_context
+def opportunity_plus_benchmark(context, repeat, url, password, json_path):
+	"""Medians and p95 of the board, a card move and the analysis report, beside ERPNext's native views."""
+	import frappe
+
+	from opportunity_plus.benchmark.runner import run
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		result = run(repeat=repeat, base_url=url, password=password)
+		click.echo(
+			f"{result['opportunities']} opportunities on {result['site']}; board pipeline "
+			f"{result['pipeline']} has {result['pipeline_opportunities']}; {repeat} runs each."
+		)
+		click.echo(result["table"])
+		click.echo(f"board open / database floor (medians): {result['board_open_vs_floor']}")
+		if json_path:
+			with open(json_path, "w") as handle:
+				json.dump({key: value for key, value in result.items() if key != "table"}, handle, indent=1)
+	finally:
+		frappe.destroy()
