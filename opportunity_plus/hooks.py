@@ -14,6 +14,7 @@ before_uninstall = "opportunity_plus.setup.install.before_uninstall"
 
 # Desk
 doctype_js = {"Opportunity": "public/js/opportunity.js"}
+doctype_list_js = {"Opportunity": "public/js/opportunity_list.js"}
 
 override_doctype_dashboards = {
 	"Opportunity": "opportunity_plus.opportunity.dashboard.get_dashboard_data",
@@ -25,6 +26,7 @@ doc_events = {
 		"onload": "opportunity_plus.opportunity.events.onload",
 		"validate": "opportunity_plus.opportunity.events.validate",
 		"on_update": "opportunity_plus.opportunity.events.on_update",
+		"on_trash": "opportunity_plus.opportunity.events.on_trash",
 	},
 	"Quotation": {
 		"on_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_submit",
@@ -45,6 +47,13 @@ permission_query_conditions = {
 has_permission = {
 	"Opportunity Stage History": "opportunity_plus.opportunity.permissions.stage_history_has_permission",
 }
+
+# Reminders: expected closing near or past, stale in stage (once per event)
+scheduler_events = {
+	"daily_long": ["opportunity_plus.opportunity.reminders.send_daily_reminders"],
+}
+# an opportunity can be deleted although reminders were sent about it
+ignore_links_on_delete = ["Opportunity Reminder Log", "Opportunity Stage History"]
 
 # Tests
 before_tests = "opportunity_plus.tests.utils.before_tests"

@@ -60,6 +60,6 @@ def opportunity_plus_demo(context, count, seed, company, years, no_sales_flow):
 		frappe.destroy()
 
 
-from opportunity_plus.commands.benchmark import opportunity_plus_benchmark  # noqa: E402
+from opportunity_plus.commands.benchmark import opportunity_plus_benchmark
 
 commands = [opportunity_plus_demo, opportunity_plus_benchmark]

@@ -40,8 +40,9 @@ def set_base_amount(doc) -> None:
 
 
 def on_trash(doc, method=None):
-	"""The stage history belongs to the opportunity and goes with it."""
+	"""The stage history and reminder log belong to the opportunity and go with it."""
 	frappe.db.delete("Opportunity Stage History", {"opportunity": doc.name})
+	frappe.db.delete("Opportunity Reminder Log", {"opportunity": doc.name})
 
 
 def on_update(doc, method=None):

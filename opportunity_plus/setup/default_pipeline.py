@@ -101,6 +101,13 @@ def adopt_existing_opportunities() -> None:
 			pipeline.append("stages", row.as_dict(no_default_fields=True))
 		pipeline.save(ignore_permissions=True)
 
+	# ERPNext computes the company-currency amount only in the browser; fill it where it is missing
+	(
+		frappe.qb.update(opp)
+		.set(opp.base_opportunity_amount, opp.opportunity_amount * Coalesce(opp.conversion_rate, 1))
+		.where((opp.base_opportunity_amount == 0) & (opp.opportunity_amount != 0))
+		.run()
+	)
 	first = pipeline.stages[0].sales_stage
 	(
 		frappe.qb.update(opp)

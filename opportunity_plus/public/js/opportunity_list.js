@@ -493,7 +493,7 @@
 		add_bulk_actions(listview);
 		listview.page.add_inner_button(__("Board"), () => {
 			const pipeline = listview.page.fields_dict.sales_pipeline?.get_value();
-			if (pipeline) frappe.route_options = { sales_pipeline: pipeline };
+			if (pipeline) frappe.route_options = { pipeline };
 			frappe.set_route("opportunity-board");
 		});
 		listview.$result.on("click", ".op-label-pill", (event) => {

@@ -39,5 +39,7 @@ class OpportunityPlusSettings(Document):
 			frappe.throw(_("A disabled pipeline cannot be the default."), title=_("Default Pipeline"))
 
 	def on_update(self):
-		if self.default_pipeline and not frappe.db.get_value("Sales Pipeline", self.default_pipeline, "is_default"):
+		if self.default_pipeline and not frappe.db.get_value(
+			"Sales Pipeline", self.default_pipeline, "is_default"
+		):
 			set_default_pipeline(self.default_pipeline)

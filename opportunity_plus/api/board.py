@@ -1,0 +1,565 @@
+"""Whitelisted methods of the Opportunity Board page.
+
+Every query is permission-aware: the opportunities a user may open are those of
+``frappe.get_list("Opportunity", run=0)`` (roles, user permissions, permission query hooks and
+documents shared with them, e.g. as a follower); the board adds its whitelisted filters
+(``opportunity_plus.rules.board``) on top. Totals are aggregated in the database and columns are
+paged, so nothing here loads a whole pipeline into Python.
+"""
+
+import re
+
+import frappe
+from frappe import _
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Count, Min, Sum
+from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, pretty_date
+from pypika.terms import Term
+
+from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.rules import RuleError
+from opportunity_plus.rules.board import (
+	DEFAULT_PAGE_LENGTH,
+	card_flags,
+	check_lost_move,
+	check_quick_add,
+	column_totals,
+	filter_conditions,
+	names_of,
+	page_bounds,
+	parse_filters,
+	rank_between,
+	ranks_above,
+	stage_view,
+)
+from opportunity_plus.rules.pipeline import LOST, find_stage
+
+VIA = "Board"
+# Columns a board filter may compare (the whitelist of rules.board maps onto these only).
+FILTER_COLUMNS = ("opportunity_owner", "company", "opportunity_type", "expected_closing")
+COMPARISONS = {"=": "__eq__", ">=": "__ge__", "<=": "__le__"}
+SEARCH_COLUMNS = ("title", "party_name", "customer_name", "opportunity_code")
+CARD_FIELDS = (
+	"name",
+	"title",
+	"opportunity_from",
+	"party_name",
+	"customer_name",
+	"opportunity_code",
+	"sales_pipeline",
+	"sales_stage",
+	"status",
+	"company",
+	"currency",
+	"opportunity_amount",
+	"base_opportunity_amount",
+	"probability",
+	"expected_closing",
+	"opportunity_owner",
+	"stage_entered_on",
+	"board_rank",
+	"creation",
+	"modified",
+)
+RENUMBER_LIMIT = 500
+WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+
+
+class _PermittedNames(Term):
+	"""The names a user may read, as the subquery frappe.get_list builds (no user input in it)."""
+
+	def __init__(self, sql: str):
+		super().__init__()
+		self.sql = sql
+
+	def get_sql(self, **kwargs) -> str:
+		# the outer query runs with named parameters, so a literal % must be doubled
+		return "(" + self.sql.replace("%", "%%") + ")"
+
+
+# ------------------------------------------------------------------------------------------ API
+
+
+@frappe.whitelist()
+def get_board(pipeline: str | None = None, filters: str | dict | None = None) -> dict:
+	"""Pipeline and stages, per-column totals and the first page of every column."""
+	filters = _parse(filters)
+	pipeline = _pipeline(pipeline)
+	permitted = _permitted_names()
+	stages = get_stages(pipeline)
+	totals = _totals(pipeline, stages, filters, permitted)
+	columns = []
+	for stage in stages:
+		cards, has_more = _cards(pipeline, stages, filters, permitted, stage=stage.sales_stage, details=False)
+		columns.append(
+			{**stage_view(stage), **totals[stage.sales_stage], "cards": cards, "has_more": has_more}
+		)
+	_add_card_details([card for column in columns for card in column["cards"]], stages)
+	return {
+		"pipeline": pipeline,
+		"pipelines": frappe.get_all(
+			"Sales Pipeline",
+			filters={"disabled": 0},
+			fields=["name", "pipeline_name", "is_default"],
+			order_by="is_default desc, pipeline_name asc",
+		),
+		"filters": filters,
+		"currency": _currency(filters),
+		"page_length": DEFAULT_PAGE_LENGTH,
+		"columns": columns,
+		"can_create": bool(frappe.has_permission("Opportunity", "create")),
+	}
+
+
+@frappe.whitelist()
+def get_cards(
+	pipeline: str,
+	stage: str,
+	filters: str | dict | None = None,
+	start: int = 0,
+	page_length: int = DEFAULT_PAGE_LENGTH,
+) -> dict:
+	"""One page of a column, in board order."""
+	filters = _parse(filters)
+	pipeline = _pipeline(pipeline)
+	stages = get_stages(pipeline)
+	if not find_stage(stages, stage):
+		frappe.throw(_("Sales Stage {0} is not part of the sales pipeline {1}.").format(stage, pipeline))
+	try:
+		start, page_length = page_bounds(start, page_length)
+	except RuleError as e:
+		frappe.throw(e.translated(_))
+	cards, has_more = _cards(
+		pipeline, stages, filters, _permitted_names(), stage=stage, start=start, page_length=page_length
+	)
+	return {"cards": cards, "has_more": has_more}
+
+
+@frappe.whitelist()
+def get_totals(pipeline: str, filters: str | dict | None = None) -> dict:
+	"""Count, amount and weighted amount of every column (one aggregate query)."""
+	filters = _parse(filters)
+	pipeline = _pipeline(pipeline)
+	return _totals(pipeline, get_stages(pipeline), filters, _permitted_names())
+
+
+@frappe.whitelist()
+def get_card(name: str, pipeline: str | None = None, filters: str | dict | None = None) -> dict:
+	"""One card, if the user may read it; ``matches`` tells whether it passes the board's filters.
+
+	The board calls this when the realtime ``list_update`` event names an opportunity, so a user
+	only ever sees cards they are allowed to open.
+	"""
+	filters = _parse(filters)
+	try:
+		permitted = _permitted_names()
+	except frappe.PermissionError:
+		return {"card": None, "matches": False}
+	cards, _more = _cards(None, None, {}, permitted, names=[name])
+	if not cards:
+		return {"card": None, "matches": False}
+	card = cards[0]
+	matches = not pipeline or card["sales_pipeline"] == pipeline
+	if matches and filters:
+		matches = bool(_cards(pipeline, None, filters, permitted, names=[name])[0])
+	return {"card": card, "matches": matches}
+
+
+@frappe.whitelist(methods=["POST"])
+def move_card(
+	opportunity: str,
+	to_stage: str,
+	modified: str,
+	before: str | None = None,
+	after: str | None = None,
+	lost_reasons: str | list | None = None,
+	competitors: str | list | None = None,
+	lost_detail: str | None = None,
+	filters: str | dict | None = None,
+) -> dict:
+	"""Move a card to ``to_stage``, placed after the card ``after`` and before the card ``before``.
+
+	The move saves the Opportunity, so the same rules as the form apply (stage requirements,
+	Won/Lost status, stage history marked as done through the board). ``modified`` is the
+	timestamp the board showed: a document changed since then is refused, never overwritten.
+	Returns the updated card and the fresh totals of the columns it left and entered.
+	"""
+	filters = _parse(filters)
+	doc = frappe.get_doc("Opportunity", opportunity, for_update=True)
+	doc.check_permission("write")
+	_check_not_changed(doc, modified)
+
+	pipeline = doc.sales_pipeline or get_default_pipeline()
+	stages = get_stages(pipeline)
+	target = find_stage(stages, to_stage)
+	if not target:
+		frappe.throw(
+			_("Sales Stage {0} is not part of the sales pipeline {1}.").format(
+				frappe.bold(to_stage), pipeline
+			),
+			title=_("Sales Pipeline"),
+		)
+	from_stage = doc.sales_stage
+	doc.board_rank = _rank_for_drop(doc, pipeline, to_stage, above=after, below=before)
+
+	if to_stage == from_stage:
+		# a new place in the same column: only the order changes, the document stays as it was
+		doc.db_set("board_rank", doc.board_rank, update_modified=False)
+		frappe.publish_realtime(
+			"list_update",
+			{"doctype": "Opportunity", "name": doc.name, "user": frappe.session.user},
+			after_commit=True,
+		)
+	else:
+		if target.stage_type == LOST or target.require_lost_reasons:
+			_set_lost_details(doc, target, lost_reasons, competitors, lost_detail)
+		doc.sales_stage = to_stage
+		doc.flags.opportunity_plus_via = VIA
+		doc.save()
+
+	permitted = _permitted_names()
+	changed = [s for s in stages if s.sales_stage in {from_stage, to_stage}]
+	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
+	return {
+		"card": cards[0] if cards else None,
+		"totals": _totals(pipeline, changed, filters, permitted),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def quick_add(
+	pipeline: str,
+	stage: str,
+	opportunity_from: str,
+	party_name: str,
+	title: str | None = None,
+	opportunity_amount: float | None = None,
+	expected_closing: str | None = None,
+	company: str | None = None,
+	filters: str | dict | None = None,
+) -> dict:
+	"""Create an opportunity straight into a column of the board; it comes first in that column."""
+	frappe.has_permission("Opportunity", "create", throw=True)
+	filters = _parse(filters)
+	pipeline = _pipeline(pipeline)
+	stages = get_stages(pipeline)
+	try:
+		check_quick_add(find_stage(stages, stage), stage, opportunity_from)
+	except RuleError as e:
+		frappe.throw(e.translated(_), title=_("Opportunity Board"))
+
+	company = company or _default_company()
+	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
+	amount = flt(opportunity_amount)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Opportunity",
+			"opportunity_from": opportunity_from,
+			"party_name": party_name,
+			"title": (title or "").strip() or None,
+			"company": company,
+			"currency": currency,
+			"conversion_rate": 1,
+			"opportunity_amount": amount,
+			"base_opportunity_amount": amount,
+			"expected_closing": getdate(expected_closing) if expected_closing else None,
+			"sales_pipeline": pipeline,
+			"sales_stage": stage,
+			"board_rank": _top_rank(pipeline, stage),
+		}
+	)
+	doc.flags.opportunity_plus_via = VIA
+	doc.insert()
+
+	permitted = _permitted_names()
+	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
+	return {
+		"card": cards[0] if cards else None,
+		"totals": _totals(pipeline, [find_stage(stages, stage)], filters, permitted),
+	}
+
+
+# ---------------------------------------------------------------------------------------- reads
+
+
+def _parse(filters) -> dict:
+	try:
+		return parse_filters(filters)
+	except RuleError as e:
+		frappe.throw(e.translated(_), title=_("Opportunity Board"))
+
+
+def _pipeline(pipeline: str | None) -> str:
+	pipeline = pipeline or get_default_pipeline()
+	if not pipeline or not frappe.db.exists("Sales Pipeline", pipeline):
+		frappe.throw(_("Sales pipeline {0} was not found.").format(pipeline or ""), frappe.DoesNotExistError)
+	return pipeline
+
+
+def _permitted_names() -> Term | None:
+	"""The permission subquery of frappe.get_list; None when the user may read every opportunity.
+
+	Raises PermissionError when the user may read no opportunity at all.
+	"""
+	sql = frappe.get_list("Opportunity", fields=["name"], order_by="", run=0)
+	return _PermittedNames(sql) if WHERE.search(sql) else None
+
+
+def _filtered(query, opp, pipeline: str | None, filters: dict, permitted: Term | None):
+	if pipeline:
+		query = query.where(opp.sales_pipeline == pipeline)
+	for condition in filter_conditions(filters):
+		query = query.where(_criterion(opp, condition))
+	if permitted is not None:
+		query = query.where(opp.name.isin(permitted))
+	return query
+
+
+def _criterion(opp, condition):
+	if condition.operator == "any":  # labels: the opportunity has any of them
+		detail = frappe.qb.DocType("Opportunity Label Detail")
+		labelled = (
+			frappe.qb.from_(detail)
+			.select(detail.parent)
+			.where(detail.parenttype == "Opportunity")
+			.where(detail.parentfield == "opportunity_labels")
+			.where(detail.label.isin(list(condition.value)))
+		)
+		return opp.name.isin(labelled)
+	if condition.operator == "contains":
+		criterion = None
+		for column in SEARCH_COLUMNS:
+			like = opp[column].like(condition.value)
+			criterion = like if criterion is None else criterion | like
+		return criterion
+	if condition.field not in FILTER_COLUMNS or condition.operator not in COMPARISONS:
+		frappe.throw(_("The board cannot filter by {0}.").format(condition.field))
+	return getattr(opp[condition.field], COMPARISONS[condition.operator])(condition.value)
+
+
+def _totals(pipeline: str, stages: list, filters: dict, permitted: Term | None) -> dict:
+	"""One GROUP BY query: count, amount and probability-weighted amount per stage."""
+	opp = frappe.qb.DocType("Opportunity")
+	query = frappe.qb.from_(opp).select(
+		opp.sales_stage,
+		Count(opp.name).as_("count"),
+		Sum(opp.base_opportunity_amount).as_("amount"),
+		Sum(opp.base_opportunity_amount * opp.probability / 100).as_("weighted"),
+	)
+	query = _filtered(query, opp, pipeline, filters, permitted)
+	query = query.where(opp.sales_stage.isin([s.sales_stage for s in stages])).groupby(opp.sales_stage)
+	return column_totals(stages, query.run(as_dict=True))
+
+
+def _cards(
+	pipeline: str | None,
+	stages: list | None,
+	filters: dict,
+	permitted: Term | None,
+	stage: str | None = None,
+	names: list[str] | None = None,
+	start: int = 0,
+	page_length: int = DEFAULT_PAGE_LENGTH,
+	details: bool = True,
+) -> tuple[list[dict], bool]:
+	opp = frappe.qb.DocType("Opportunity")
+	query = frappe.qb.from_(opp).select(*[opp[field] for field in CARD_FIELDS])
+	query = _filtered(query, opp, pipeline, filters, permitted)
+	if stage:
+		query = query.where(opp.sales_stage == stage)
+	if names is not None:
+		query = query.where(opp.name.isin(names))
+	query = (
+		query.orderby(opp.board_rank, order=Order.asc)
+		.orderby(opp.creation, order=Order.desc)
+		.limit(page_length + 1)
+		.offset(start)
+	)
+	rows = query.run(as_dict=True)
+	has_more = len(rows) > page_length
+	rows = rows[:page_length]
+	if details:
+		_add_card_details(rows, stages)
+	return rows, has_more
+
+
+def _add_card_details(rows: list[dict], stages: list | None) -> None:
+	"""Labels (with colours), follower count, stage flags; two child-table queries per page."""
+	if not rows:
+		return
+	names = [row.name for row in rows]
+	detail = frappe.qb.DocType("Opportunity Label Detail")
+	label_rows = (
+		frappe.qb.from_(detail)
+		.select(detail.parent, detail.label)
+		.where(detail.parenttype == "Opportunity")
+		.where(detail.parentfield == "opportunity_labels")
+		.where(detail.parent.isin(names))
+		.orderby(detail.idx)
+		.run(as_dict=True)
+	)
+	colours = dict(
+		frappe.get_all(
+			"Opportunity Label",
+			filters={"name": ("in", list({r.label for r in label_rows}) or [""])},
+			fields=["name", "color"],
+			as_list=True,
+		)
+	)
+	follower = frappe.qb.DocType("Opportunity Follower")
+	followers = dict(
+		frappe.qb.from_(follower)
+		.select(follower.parent, Count(follower.name))
+		.where(follower.parenttype == "Opportunity")
+		.where(follower.parentfield == "opportunity_followers")
+		.where(follower.parent.isin(names))
+		.groupby(follower.parent)
+		.run()
+	)
+	labels = {}
+	for r in label_rows:
+		labels.setdefault(r.parent, []).append(r.label)
+	now = now_datetime()
+	stage_cache = {}
+	for row in rows:
+		if row.sales_pipeline not in stage_cache:
+			stage_cache[row.sales_pipeline] = (
+				stages
+				if stages is not None
+				else (get_stages(row.sales_pipeline) if row.sales_pipeline else [])
+			)
+		stage = find_stage(stage_cache[row.sales_pipeline], row.sales_stage)
+		row.labels = [{"label": label, "color": colours.get(label)} for label in labels.get(row.name, [])]
+		row.follower_count = cint(followers.get(row.name))
+		row.weighted_amount = flt(row.base_opportunity_amount) * flt(row.probability) / 100
+		row.update(
+			card_flags(
+				get_datetime(row.stage_entered_on) if row.stage_entered_on else None,
+				getdate(row.expected_closing) if row.expected_closing else None,
+				stage,
+				now,
+			)
+		)
+		row.modified = str(row.modified)
+		row.creation = str(row.creation)
+
+
+def _currency(filters: dict) -> str | None:
+	company = filters.get("company") or _default_company()
+	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
+	return currency or frappe.db.get_default("currency")
+
+
+def _default_company() -> str | None:
+	return frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
+		"Global Defaults", "default_company"
+	)
+
+
+# ---------------------------------------------------------------------------------------- moves
+
+
+def _check_not_changed(doc, modified: str) -> None:
+	"""Refuse a move made on an outdated card: someone else changed the opportunity since."""
+	if not modified or get_datetime(modified) == get_datetime(doc.modified):
+		return
+	frappe.throw(
+		_(
+			"{0} was changed by {1} {2}, after your board showed it. Nothing was moved: the card now shows"
+			" the latest version, check it and move it again."
+		).format(
+			frappe.bold(doc.title or doc.name),
+			frappe.bold(frappe.utils.get_fullname(doc.modified_by)),
+			pretty_date(doc.modified),
+		),
+		frappe.TimestampMismatchError,
+		title=_("Changed by Someone Else"),
+	)
+
+
+def _set_lost_details(doc, stage, lost_reasons, competitors, lost_detail) -> None:
+	reasons = names_of(lost_reasons, "lost_reason")
+	try:
+		check_lost_move(stage, reasons)
+	except RuleError as e:
+		frappe.throw(e.translated(_), title=_("Lost Reasons"))
+	doc.set("lost_reasons", [{"lost_reason": reason} for reason in reasons])
+	doc.set("competitors", [{"competitor": name} for name in names_of(competitors, "competitor")])
+	if lost_detail and lost_detail.strip():
+		doc.order_lost_reason = lost_detail.strip()
+
+
+def _column(pipeline: str, stage: str, exclude: str | None = None):
+	opp = frappe.qb.DocType("Opportunity")
+	query = frappe.qb.from_(opp).where(opp.sales_pipeline == pipeline).where(opp.sales_stage == stage)
+	if exclude:
+		query = query.where(opp.name != exclude)
+	return query, opp
+
+
+def _neighbour(name: str | None, pipeline: str, stage: str, exclude: str):
+	if not name or name == exclude:
+		return None
+	query, opp = _column(pipeline, stage, exclude)
+	rows = query.select(opp.name, opp.board_rank, opp.creation).where(opp.name == name).run(as_dict=True)
+	return rows[0] if rows else None
+
+
+def _rank_for_drop(doc, pipeline: str, stage: str, above: str | None, below: str | None) -> float:
+	"""The board_rank that puts ``doc`` between the cards ``above`` and ``below`` of a column.
+
+	Ranks are an ordering hint, not document data: when there is no room between the neighbours
+	the cards from the top of the column down to ``above`` get fresh ranks (without touching their
+	``modified``), in the same transaction as the move.
+	"""
+	above_row = _neighbour(above, pipeline, stage, doc.name)
+	below_row = _neighbour(below, pipeline, stage, doc.name)
+	if not above_row and not below_row:
+		return flt(doc.board_rank) if doc.sales_stage == stage else _top_rank(pipeline, stage, doc.name)
+
+	if above_row and not below_row:
+		below_row = _successor(above_row, pipeline, stage, doc.name)
+	rank = rank_between(
+		flt(above_row.board_rank) if above_row else None, flt(below_row.board_rank) if below_row else None
+	)
+	if rank is not None:
+		return rank
+
+	# no room: renumber the top of the column down to the card above the drop place
+	query, opp = _column(pipeline, stage, doc.name)
+	rows = (
+		query.select(opp.name)
+		.orderby(opp.board_rank, order=Order.asc)
+		.orderby(opp.creation, order=Order.desc)
+		.limit(RENUMBER_LIMIT)
+		.run(pluck=True)
+	)
+	if above_row.name not in rows:
+		return flt(above_row.board_rank)
+	prefix = rows[: rows.index(above_row.name) + 1]
+	ranks = ranks_above(len(prefix) + 1, flt(below_row.board_rank))
+	for name, rank in zip(prefix, ranks, strict=False):
+		frappe.db.set_value("Opportunity", name, "board_rank", rank, update_modified=False)
+	return ranks[-1]
+
+
+def _successor(row, pipeline: str, stage: str, exclude: str):
+	"""The card right after ``row`` in the column's order (board_rank, then newest first)."""
+	query, opp = _column(pipeline, stage, exclude)
+	rank = flt(row.board_rank)
+	rows = (
+		query.select(opp.name, opp.board_rank, opp.creation)
+		.where((opp.board_rank > rank) | ((opp.board_rank == rank) & (opp.creation < row.creation)))
+		.orderby(opp.board_rank, order=Order.asc)
+		.orderby(opp.creation, order=Order.desc)
+		.limit(1)
+		.run(as_dict=True)
+	)
+	return rows[0] if rows else None
+
+
+def _top_rank(pipeline: str, stage: str, exclude: str | None = None) -> float:
+	"""A rank that puts a card first in its column."""
+	query, opp = _column(pipeline, stage, exclude)
+	lowest = query.select(Min(opp.board_rank)).run()[0][0]
+	return rank_between(None, flt(lowest)) if lowest is not None else 0.0
