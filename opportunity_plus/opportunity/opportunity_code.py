@@ -68,7 +68,8 @@ def set_code(doc) -> None:
 	settings = get_code_settings()
 	editable = bool(settings.allow_code_edit)
 	before = doc.get_doc_before_save()
-	if doc.is_new():
+	if doc.is_new() or not (before and before.opportunity_code):
+		# new, or made before the app was installed: give it its code now
 		if not (editable and doc.opportunity_code):
 			doc.opportunity_code = new_code(doc)
 	elif before and doc.opportunity_code != before.opportunity_code:

@@ -132,3 +132,11 @@ class TestOpportunityPipeline(FrappeTestCase):
 		frappe.delete_doc("Opportunity", opp.name)
 		self.assertFalse(frappe.db.exists("Opportunity", opp.name))
 		self.assertEqual(frappe.db.count("Opportunity Stage History", {"opportunity": opp.name}), 0)
+
+	def test_an_opportunity_made_before_the_app_gets_its_code_when_next_saved(self):
+		opp = make_opportunity()
+		frappe.db.set_value("Opportunity", opp.name, "opportunity_code", None)
+		opp.reload()
+		opp.title = "edited later"
+		opp.save()
+		self.assertRegex(opp.reload().opportunity_code, r"^CH-\d{6}-\d{5}$")
