@@ -17,6 +17,12 @@ INDEXES = [
 		["sales_pipeline", "sales_stage", "base_opportunity_amount", "probability"],
 	),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
+	# report: time spent in stages, read from the index alone when joined to the opportunities
+	(
+		"Opportunity Stage History",
+		"opportunity_stay_index",
+		["opportunity", "from_stage", "seconds_in_from_stage"],
+	),
 	(
 		"Opportunity Stage History",
 		"pipeline_stage_changed_on_index",
