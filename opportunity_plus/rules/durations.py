@@ -24,8 +24,3 @@ def describe_duration(seconds: float | None, translate=lambda text: text) -> str
 			count = seconds // unit
 			return translate(singular if count == 1 else plural).format(count)
 	return translate(_("less than a minute"))
-
-
-def days_between(start_seconds: float, end_seconds: float) -> int:
-	"""Whole days from one timestamp (in seconds) to another, never negative."""
-	return max(0, int((end_seconds - start_seconds) // DAY))
