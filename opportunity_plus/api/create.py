@@ -70,58 +70,61 @@ def make_sales_order(source_name: str, target_doc: str | dict | None = None):
 	)
 
 
+def display_name(opp) -> str:
+	return opp.title or opp.customer_name or opp.name
+
+
+def new_linked(opp, doctype: str, values: dict):
+	"""A new document of ``doctype`` that links back to the opportunity, if the user may create one."""
+	frappe.has_permission(doctype, "create", throw=True)
+	doc = frappe.new_doc(doctype)
+	doc.update({"opportunity": opp.name, **values})
+	return doc
+
+
 @frappe.whitelist()
 def make_contract(source_name: str):
 	opp = get_opportunity(source_name)
-	frappe.has_permission("Contract", "create", throw=True)
-	contract = frappe.new_doc("Contract")
-	contract.update(
+	return new_linked(
+		opp,
+		"Contract",
 		{
 			"party_type": "Customer",
 			"party_name": customer_of(opp),
-			"opportunity": opp.name,
 			"start_date": nowdate(),
-			"contract_terms": opp.title or opp.customer_name or opp.name,
-		}
+			"contract_terms": display_name(opp),
+		},
 	)
-	return contract
 
 
 @frappe.whitelist()
 def make_issue(source_name: str):
 	"""After-sale support for the customer of an opportunity."""
 	opp = get_opportunity(source_name)
-	frappe.has_permission("Issue", "create", throw=True)
-	issue = frappe.new_doc("Issue")
-	issue.update(
+	party = {"Customer": "customer", "Lead": "lead"}.get(opp.opportunity_from)
+	return new_linked(
+		opp,
+		"Issue",
 		{
-			"subject": _("Support for {0}").format(opp.title or opp.customer_name or opp.name),
-			"opportunity": opp.name,
+			"subject": _("Support for {0}").format(display_name(opp)),
 			"raised_by": opp.contact_email,
 			"company": opp.company,
-		}
+			**({party: opp.party_name} if party else {}),
+		},
 	)
-	if opp.opportunity_from == "Customer":
-		issue.customer = opp.party_name
-	elif opp.opportunity_from == "Lead":
-		issue.lead = opp.party_name
-	return issue
 
 
 @frappe.whitelist()
 def make_project(source_name: str):
 	opp = get_opportunity(source_name)
-	frappe.has_permission("Project", "create", throw=True)
-	project = frappe.new_doc("Project")
-	project.update(
+	return new_linked(
+		opp,
+		"Project",
 		{
-			"project_name": opp.title or opp.customer_name or opp.name,
-			"opportunity": opp.name,
+			"project_name": display_name(opp),
 			"company": opp.company,
 			"expected_end_date": opp.expected_closing,
 			"estimated_costing": opp.opportunity_amount,
-		}
+			**({"customer": opp.party_name} if opp.opportunity_from == "Customer" else {}),
+		},
 	)
-	if opp.opportunity_from == "Customer":
-		project.customer = opp.party_name
-	return project

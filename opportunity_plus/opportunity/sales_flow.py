@@ -35,10 +35,11 @@ def order_opportunities(order) -> set[str]:
 	return {name for name in names if name and frappe.db.exists("Opportunity", name)}
 
 
-def move(opportunity: str, stage: str | None, reference, **changes) -> None:
+def move(opportunity, stage: str | None, reference, **changes) -> None:
+	"""Save the opportunity (a name or a loaded document) in ``stage``, caused by ``reference``."""
 	if not stage:
 		return
-	doc = frappe.get_doc("Opportunity", opportunity)
+	doc = opportunity if not isinstance(opportunity, str) else frappe.get_doc("Opportunity", opportunity)
 	if doc.sales_stage == stage and not changes:
 		return
 	doc.sales_stage = stage
@@ -51,15 +52,13 @@ def move(opportunity: str, stage: str | None, reference, **changes) -> None:
 	doc.save()
 
 
-def context(opportunity: str):
-	doc = frappe.db.get_value("Opportunity", opportunity, ["sales_pipeline", "sales_stage"], as_dict=True)
-	if not doc or not doc.sales_pipeline:
-		return None, None, None
-	return (
-		doc,
-		get_stages(doc.sales_pipeline),
-		frappe.get_cached_value("Sales Pipeline", doc.sales_pipeline, "quotation_stage"),
-	)
+def in_pipelines(opportunities: set[str]):
+	"""(name, current stage, pipeline stages, quotation stage) of each opportunity that has a pipeline."""
+	for opportunity in opportunities:
+		doc = frappe.db.get_value("Opportunity", opportunity, ["sales_pipeline", "sales_stage"], as_dict=True)
+		if doc and doc.sales_pipeline:
+			quotation_stage = frappe.get_cached_value("Sales Pipeline", doc.sales_pipeline, "quotation_stage")
+			yield opportunity, doc.sales_stage, get_stages(doc.sales_pipeline), quotation_stage
 
 
 def other_active_quotation(opportunity: str, quotation: str) -> bool:
@@ -86,25 +85,16 @@ def other_submitted_order(opportunity: str, order: str) -> bool:
 
 
 def quotation_on_submit(quotation, method=None):
-	for opportunity in quotation_opportunities(quotation):
-		doc, stages, quotation_stage = context(opportunity)
-		if doc:
-			move(
-				opportunity,
-				sales_flow.after_quotation_submitted(stages, doc.sales_stage, quotation_stage),
-				quotation,
-			)
+	for opportunity, current, stages, quotation_stage in in_pipelines(quotation_opportunities(quotation)):
+		move(opportunity, sales_flow.after_quotation_submitted(stages, current, quotation_stage), quotation)
 
 
 def quotation_on_cancel(quotation, method=None):
-	for opportunity in quotation_opportunities(quotation):
-		doc, stages, _quotation_stage = context(opportunity)
-		if not doc:
-			continue
+	for opportunity, current, stages, _quotation_stage in in_pipelines(quotation_opportunities(quotation)):
 		moved = last_move(opportunity, reference_doctype="Quotation", reference_name=quotation.name)
 		target = sales_flow.after_quotation_cancelled(
 			stages,
-			doc.sales_stage,
+			current,
 			moved.from_stage if moved else None,
 			moved.to_stage if moved else None,
 			other_active_quotation(opportunity, quotation.name),
@@ -118,18 +108,15 @@ def quotation_on_update_after_submit(quotation, method=None):
 		return
 	reasons = [row.lost_reason for row in quotation.get("lost_reasons") or []]
 	competitors = [row.competitor for row in quotation.get("competitors") or []]
-	for opportunity in quotation_opportunities(quotation):
-		doc, stages, _quotation_stage = context(opportunity)
-		if not doc:
-			continue
+	for opportunity, current, stages, _quotation_stage in in_pipelines(quotation_opportunities(quotation)):
 		target = sales_flow.after_quotation_lost(
-			stages, doc.sales_stage, other_active_quotation(opportunity, quotation.name)
+			stages, current, other_active_quotation(opportunity, quotation.name)
 		)
 		if not target:
 			continue
 		opp = frappe.get_doc("Opportunity", opportunity)
 		move(
-			opportunity,
+			opp,
 			target,
 			quotation,
 			status="Lost",
@@ -166,21 +153,16 @@ def sales_order_validate(order, method=None):
 
 
 def sales_order_on_submit(order, method=None):
-	for opportunity in order_opportunities(order):
-		doc, stages, _quotation_stage = context(opportunity)
-		if doc:
-			move(opportunity, sales_flow.after_order_submitted(stages, doc.sales_stage), order)
+	for opportunity, current, stages, _quotation_stage in in_pipelines(order_opportunities(order)):
+		move(opportunity, sales_flow.after_order_submitted(stages, current), order)
 
 
 def sales_order_on_cancel(order, method=None):
-	for opportunity in order_opportunities(order):
-		doc, stages, _quotation_stage = context(opportunity)
-		if not doc:
-			continue
+	for opportunity, current, stages, _quotation_stage in in_pipelines(order_opportunities(order)):
 		moved = last_move(opportunity, reference_doctype="Sales Order", reference_name=order.name)
 		target = sales_flow.after_order_cancelled(
 			stages,
-			doc.sales_stage,
+			current,
 			moved.from_stage if moved else None,
 			other_submitted_order(opportunity, order.name),
 		)
