@@ -7,16 +7,15 @@ documents shared with them, e.g. as a follower); the board adds its whitelisted 
 paged, so nothing here loads a whole pipeline into Python.
 """
 
-import re
-
 import frappe
 from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, pretty_date
-from pypika.terms import Term
+from pypika.terms import Criterion
 
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.opportunity.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.board import (
 	DEFAULT_PAGE_LENGTH,
@@ -62,19 +61,7 @@ CARD_FIELDS = (
 	"modified",
 )
 RENUMBER_LIMIT = 500
-WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
-
-
-class _PermittedNames(Term):
-	"""The names a user may read, as the subquery frappe.get_list builds (no user input in it)."""
-
-	def __init__(self, sql: str):
-		super().__init__()
-		self.sql = sql
-
-	def get_sql(self, **kwargs) -> str:
-		# the outer query runs with named parameters, so a literal % must be doubled
-		return "(" + self.sql.replace("%", "%%") + ")"
+FEW_COLUMNS = 2  # totals of a move (two columns) read only their ranges of the covering index
 
 
 # ------------------------------------------------------------------------------------------ API
@@ -85,7 +72,7 @@ def get_board(pipeline: str | None = None, filters: str | dict | None = None) ->
 	"""Pipeline and stages, per-column totals and the first page of every column."""
 	filters = _parse(filters)
 	pipeline = _pipeline(pipeline)
-	permitted = _permitted_names()
+	permitted = _readable()
 	stages = get_stages(pipeline)
 	totals = _totals(pipeline, stages, filters, permitted)
 	columns = []
@@ -130,7 +117,7 @@ def get_cards(
 	except RuleError as e:
 		frappe.throw(e.translated(_))
 	cards, has_more = _cards(
-		pipeline, stages, filters, _permitted_names(), stage=stage, start=start, page_length=page_length
+		pipeline, stages, filters, _readable(), stage=stage, start=start, page_length=page_length
 	)
 	return {"cards": cards, "has_more": has_more}
 
@@ -140,7 +127,7 @@ def get_totals(pipeline: str, filters: str | dict | None = None) -> dict:
 	"""Count, amount and weighted amount of every column (one aggregate query)."""
 	filters = _parse(filters)
 	pipeline = _pipeline(pipeline)
-	return _totals(pipeline, get_stages(pipeline), filters, _permitted_names())
+	return _totals(pipeline, get_stages(pipeline), filters, _readable())
 
 
 @frappe.whitelist()
@@ -152,7 +139,7 @@ def get_card(name: str, pipeline: str | None = None, filters: str | dict | None 
 	"""
 	filters = _parse(filters)
 	try:
-		permitted = _permitted_names()
+		permitted = _readable()
 	except frappe.PermissionError:
 		return {"card": None, "matches": False}
 	cards, _more = _cards(None, None, {}, permitted, names=[name])
@@ -217,7 +204,7 @@ def move_card(
 		doc.flags.opportunity_plus_via = VIA
 		doc.save()
 
-	permitted = _permitted_names()
+	permitted = _readable()
 	changed = [s for s in stages if s.sales_stage in {from_stage, to_stage}]
 	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
 	return {
@@ -271,7 +258,7 @@ def quick_add(
 	doc.flags.opportunity_plus_via = VIA
 	doc.insert()
 
-	permitted = _permitted_names()
+	permitted = _readable()
 	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
 	return {
 		"card": cards[0] if cards else None,
@@ -296,22 +283,21 @@ def _pipeline(pipeline: str | None) -> str:
 	return pipeline
 
 
-def _permitted_names() -> Term | None:
-	"""The permission subquery of frappe.get_list; None when the user may read every opportunity.
+def _readable() -> Criterion | None:
+	"""The opportunities the user may read, as Frappe's own list conditions; None when all of them.
 
 	Raises PermissionError when the user may read no opportunity at all.
 	"""
-	sql = frappe.get_list("Opportunity", fields=["name"], order_by="", run=0)
-	return _PermittedNames(sql) if WHERE.search(sql) else None
+	return readable_condition()
 
 
-def _filtered(query, opp, pipeline: str | None, filters: dict, permitted: Term | None):
+def _filtered(query, opp, pipeline: str | None, filters: dict, permitted: Criterion | None):
 	if pipeline:
 		query = query.where(opp.sales_pipeline == pipeline)
 	for condition in filter_conditions(filters):
 		query = query.where(_criterion(opp, condition))
 	if permitted is not None:
-		query = query.where(opp.name.isin(permitted))
+		query = query.where(permitted)
 	return query
 
 
@@ -337,7 +323,7 @@ def _criterion(opp, condition):
 	return getattr(opp[condition.field], COMPARISONS[condition.operator])(condition.value)
 
 
-def _totals(pipeline: str, stages: list, filters: dict, permitted: Term | None) -> dict:
+def _totals(pipeline: str, stages: list, filters: dict, permitted: Criterion | None) -> dict:
 	"""One GROUP BY query: count, amount and probability-weighted amount per stage."""
 	opp = frappe.qb.DocType("Opportunity")
 	query = frappe.qb.from_(opp).select(
@@ -347,8 +333,12 @@ def _totals(pipeline: str, stages: list, filters: dict, permitted: Term | None) 
 		Sum(opp.base_opportunity_amount * opp.probability / 100).as_("weighted"),
 	)
 	query = _filtered(query, opp, pipeline, filters, permitted)
-	# Grouping the whole pipeline (no stage list in the WHERE) lets the database read the covering
-	# index (pipeline, stage, amount, probability) alone; column_totals keeps the stages asked for.
+	# Every column: grouping the whole pipeline (no stage list in the WHERE) lets the database read
+	# the covering index (pipeline, stage, amount, probability) alone, where a long stage list made
+	# it pick another index. A move only needs its two columns: their index ranges are far less
+	# to read than the whole pipeline. column_totals keeps the stages asked for.
+	if len(stages) <= FEW_COLUMNS:
+		query = query.where(opp.sales_stage.isin([stage.sales_stage for stage in stages]))
 	query = query.groupby(opp.sales_stage)
 	return column_totals(stages, query.run(as_dict=True))
 
@@ -357,7 +347,7 @@ def _cards(
 	pipeline: str | None,
 	stages: list | None,
 	filters: dict,
-	permitted: Term | None,
+	permitted: Criterion | None,
 	stage: str | None = None,
 	names: list[str] | None = None,
 	start: int = 0,

@@ -39,14 +39,14 @@ def won_this_month(filters: str | dict | None = None) -> dict:
 	"""Total amount of the opportunities won (converted) since the first day of this month."""
 	f = card_filters(filters)
 	start = get_first_day(nowdate())
-	names = analysis.readable(f, with_dates=False)
+	readable_ones = analysis.readable(f, with_dates=False)
 	total = 0.0
-	if names is not None:
+	if readable_ones is not None:
 		opp = DocType("Opportunity")
 		rows = (
 			frappe.qb.from_(opp)
 			.select(Sum(analysis.amount_of(opp)))
-			.where(opp.name.isin(names))
+			.where(readable_ones)
 			.where(opp.status == "Converted")
 			.where(opp.stage_entered_on >= start)
 			.run()

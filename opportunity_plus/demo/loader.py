@@ -435,7 +435,7 @@ OPPORTUNITY_FIELDS = [
 	"sales_stage", "expected_closing", "probability", "currency", "conversion_rate", "opportunity_amount",
 	"base_opportunity_amount", "company", "transaction_date", "title", "order_lost_reason", "base_total",
 	"total", "opportunity_code", "sales_pipeline", "stage_entered_on", "board_rank", "territory",
-	"customer_group",
+	"customer_group", "stage_stay_seconds", "stage_stays",
 ]  # fmt: skip
 ITEM_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "parent", "parentfield",
@@ -554,6 +554,8 @@ def opportunity_values(row, name, code, company, currency, opportunity_type, ter
 		0,
 		territory,
 		None,
+		row.stay_seconds,
+		row.stays,
 	)
 
 

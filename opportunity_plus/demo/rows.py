@@ -114,6 +114,16 @@ class DemoOpportunity:
 	def stage_entered_on(self) -> datetime:
 		return self.moves[-1].on
 
+	@property
+	def stay_seconds(self) -> int:
+		"""Total time in the stages it has left."""
+		return sum(move.seconds_in_from_stage or 0 for move in self.moves)
+
+	@property
+	def stays(self) -> int:
+		"""How many times it has left a stage."""
+		return sum(1 for move in self.moves if move.seconds_in_from_stage is not None)
+
 
 def generate(
 	catalogue: Catalogue, count: int, seed: int, now: datetime, years: int = 3

@@ -2,8 +2,8 @@
 
 Every query starts from the opportunities the current user may read, as ``frappe.get_list`` sees
 them (role permissions, user permissions, shares, permission hooks) with the report's filters
-applied by Frappe's own filter handling. That list is never fetched: its SQL is used as a subquery
-of the aggregate queries built with ``frappe.qb``. User input only ever reaches the database as
+applied by Frappe's own filter handling. That list is never fetched: its conditions go into the
+aggregate queries built with ``frappe.qb`` (``read_permission``). User input only ever reaches the database as
 filter values (escaped by ``frappe.get_list``) or query parameters; field names come from this module.
 """
 
@@ -16,8 +16,9 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce, Count, CustomFunction, Extract, NullIf, Sum
 from frappe.utils import escape_html, getdate
 from pypika.enums import DatePart
-from pypika.terms import Term
+from pypika.terms import Case, Criterion, EmptyCriterion
 
+from opportunity_plus.opportunity.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.analysis import (
 	FORECAST,
@@ -117,19 +118,6 @@ def parse_filters(filters: dict | str | None, require_dates: bool = True) -> Ana
 	return AnalysisFilters(**values)
 
 
-class SubquerySQL(Term):
-	"""A subquery Frappe wrote (``frappe.get_list(..., run=0)``), embedded in a ``frappe.qb`` query.
-
-	The outer query is run with named parameters, so literal ``%`` signs are doubled."""
-
-	def __init__(self, sql: str):
-		super().__init__()
-		self.sql = sql
-
-	def get_sql(self, **kwargs) -> str:
-		return "({})".format(self.sql.strip().replace("%", "%%"))
-
-
 def list_filters(f: AnalysisFilters, with_dates: bool = True) -> list:
 	conditions = [["Opportunity", "company", "=", f.company]]
 	for fieldname, value in (
@@ -143,24 +131,31 @@ def list_filters(f: AnalysisFilters, with_dates: bool = True) -> list:
 			conditions.append(["Opportunity", fieldname, "=", value])
 	if f.territory:
 		conditions.append(["Opportunity", "territory", "descendants of (inclusive)", f.territory])
-	if f.label:
-		conditions.append(["Opportunity Label Detail", "label", "=", f.label])
 	if with_dates and f.from_date and f.to_date:
 		conditions.append(["Opportunity", f.date_field, "between", [f.from_date, f.to_date]])
 	return conditions
 
 
-def readable(f: AnalysisFilters, with_dates: bool = True) -> SubquerySQL | None:
-	"""Names of the opportunities the user may read that match the filters, as a subquery;
-	None when the user may read no opportunity at all."""
+def readable(f: AnalysisFilters, with_dates: bool = True) -> Criterion | None:
+	"""The opportunities the user may read that match the filters, as a condition on
+	``tabOpportunity`` (Frappe's own list conditions, see ``read_permission``); None when the user
+	may read no opportunity at all."""
 	try:
-		sql = frappe.get_list(
-			"Opportunity", fields=["name"], filters=list_filters(f, with_dates), order_by=None, run=0
-		)
+		condition = readable_condition(list_filters(f, with_dates)) or EmptyCriterion()
 	except frappe.PermissionError:
 		frappe.clear_last_message()
 		return None
-	return SubquerySQL(sql)
+	if f.label:
+		detail = DocType("Opportunity Label Detail")
+		labelled = (
+			frappe.qb.from_(detail)
+			.select(detail.parent)
+			.where(detail.parenttype == "Opportunity")
+			.where(detail.parentfield == "opportunity_labels")
+			.where(detail.label == f.label)
+		)
+		condition &= DocType("Opportunity").name.isin(labelled)
+	return condition
 
 
 # ---------------------------------------------------------------- expressions
@@ -213,12 +208,14 @@ def decode_key(f: AnalysisFilters, key):
 # ---------------------------------------------------------------- queries
 
 
-def status_rows(f: AnalysisFilters, grouped: bool = True) -> list[tuple]:
-	"""``(key, status, count, amount, weighted, days to close)`` per group and status.
+def status_rows(f: AnalysisFilters, grouped: bool = True, with_stays: bool = False) -> list[tuple]:
+	"""``(key, status, count, amount, weighted, days to close)`` per group and status; ``with_stays``
+	adds the total seconds and number of the completed stays in stages, from the totals every
+	opportunity keeps of its own (``stage_stay_seconds``, ``stage_stays``), so no history is read.
 
 	With ``grouped`` False (or a grouping that is not a single field), key is None: one row per status."""
-	names = readable(f)
-	if names is None:
+	readable_ones = readable(f)
+	if readable_ones is None:
 		return []
 	opp = DocType("Opportunity")
 	dimension = dimension_of(opp, f) if grouped else None
@@ -229,7 +226,9 @@ def status_rows(f: AnalysisFilters, grouped: bool = True) -> list[tuple]:
 		Sum(weighted_of(opp)),
 		Sum(days_to_close_of(opp)),
 	]
-	query = frappe.qb.from_(opp).where(opp.name.isin(names))
+	if with_stays:
+		selected += [Sum(opp.stage_stay_seconds), Sum(opp.stage_stays)]
+	query = frappe.qb.from_(opp).where(readable_ones)
 	if dimension is None:
 		rows = query.select(*selected).groupby(opp.status).run()
 		return [(None, *row) for row in rows]
@@ -241,85 +240,45 @@ def history_table():
 	return DocType("Opportunity Stage History")
 
 
-def stays(f: AnalysisFilters) -> dict:
-	"""Completed stays in a stage (from stage history): key -> (total seconds, number of stays,
-	distinct opportunities that moved on).
-
-	For the Stage grouping the key is the stage that was left; otherwise the opportunity's group."""
-	names = readable(f)
-	if names is None:
+def stage_stays(f: AnalysisFilters) -> dict:
+	"""Completed stays per stage left, from stage history: stage -> (total seconds, number of stays,
+	distinct opportunities that moved on, of those the ones back in that stage now)."""
+	readable_ones = readable(f)
+	if readable_ones is None:
 		return {}
-	history = history_table()
+	history, opp = history_table(), DocType("Opportunity")
 	query = (
-		frappe.qb.from_(history).where(history.opportunity.isin(names)).where(history.from_stage.isnotnull())
+		frappe.qb.from_(opp)
+		.join(history)
+		.on(history.opportunity == opp.name)
+		.where(readable_ones)
+		.where(history.from_stage.isnotnull())
 	)
 	if f.pipeline:
 		query = query.where(history.sales_pipeline == f.pipeline)
-	totals = [
-		Sum(history.seconds_in_from_stage),
-		Count(history.seconds_in_from_stage),
-		Count(history.opportunity).distinct(),
-	]
-	if f.group_by == STAGE:
-		rows = query.select(history.from_stage, *totals).groupby(history.from_stage).run()
-	else:
-		opp = DocType("Opportunity")
-		dimension = dimension_of(opp, f)
-		if dimension is None:
-			return {}
-		rows = (
-			query.join(opp)
-			.on(opp.name == history.opportunity)
-			.select(dimension, *totals)
-			.groupby(dimension)
-			.run()
-		)
-	return {decode_key(f, key): (seconds or 0, count or 0, moved or 0) for key, seconds, count, moved in rows}
-
-
-def reached(f: AnalysisFilters) -> dict:
-	"""Per stage: distinct opportunities that were ever in it (entered it, left it, or are in it)."""
-	names = readable(f)
-	if names is None:
-		return {}
-	history, opp = history_table(), DocType("Opportunity")
-
-	def of_pipeline(query):
-		return query.where(history.sales_pipeline == f.pipeline) if f.pipeline else query
-
-	entered = of_pipeline(
-		frappe.qb.from_(history)
-		.select(history.to_stage.as_("stage"), history.opportunity.as_("opportunity"))
-		.where(history.opportunity.isin(names))
-	)
-	left = of_pipeline(
-		frappe.qb.from_(history)
-		.select(history.from_stage.as_("stage"), history.opportunity.as_("opportunity"))
-		.where(history.opportunity.isin(names))
-		.where(history.from_stage.isnotnull())
-	)
-	current = (
-		frappe.qb.from_(opp)
-		.select(opp.sales_stage.as_("stage"), opp.name.as_("opportunity"))
-		.where(opp.name.isin(names))
-		.where(opp.sales_stage.isnotnull())
-	)
-	# UNION ALL and COUNT(DISTINCT): several times faster than a deduplicating UNION
-	visits = (entered * left * current).as_("stage_visits")
+	came_back = Case().when(history.from_stage == opp.sales_stage, history.opportunity)
 	rows = (
-		frappe.qb.from_(visits)
-		.select(visits.stage, Count(visits.opportunity).distinct())
-		.groupby(visits.stage)
+		query.select(
+			history.from_stage,
+			Sum(history.seconds_in_from_stage),
+			Count(history.seconds_in_from_stage),
+			Count(history.opportunity).distinct(),
+			Count(came_back).distinct(),
+		)
+		.groupby(history.from_stage)
 		.run()
 	)
-	return dict(rows)
+	return {
+		stage: (seconds or 0, count or 0, moved or 0, back or 0)
+		for stage, seconds, count, moved, back in rows
+	}
 
 
 def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 	"""``(reason, lost opportunities, lost value)`` per lost reason (None: no reason given), and
 	reason -> {competitor: opportunities} for the competitors recorded on those opportunities."""
-	names = readable(f)
-	if names is None:
+	readable_ones = readable(f)
+	if readable_ones is None:
 		return [], {}
 	opp = DocType("Opportunity")
 	reason = DocType("Opportunity Lost Reason Detail")
@@ -332,7 +291,7 @@ def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 			& (reason.parenttype == "Opportunity")
 			& (reason.parentfield == "lost_reasons")
 		)
-		.where(opp.name.isin(names))
+		.where(readable_ones)
 		.where(opp.status.isin(sorted(LOST_STATUSES)))
 	)
 	rows = (
@@ -361,8 +320,8 @@ def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
 	"""``(month, pipeline, owner, count, amount, weighted)`` of open opportunities expected to close
 	by the end of the last of ``months`` (earlier months are overdue). The report's date range does
 	not apply: the forecast looks ahead from today."""
-	names = readable(f, with_dates=False)
-	if names is None or not months:
+	readable_ones = readable(f, with_dates=False)
+	if readable_ones is None or not months:
 		return []
 	opp = DocType("Opportunity")
 	closing = opp.expected_closing
@@ -377,7 +336,7 @@ def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
 			Sum(amount_of(opp)),
 			Sum(weighted_of(opp)),
 		)
-		.where(opp.name.isin(names))
+		.where(readable_ones)
 		.where(opp.status.notin(sorted(NOT_OPEN_STATUSES)))
 		.where(closing.isnotnull())
 		.where(closing <= month_bounds(months[-1])[1])

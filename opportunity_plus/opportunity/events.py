@@ -2,12 +2,17 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt, now_datetime
+from frappe.utils import cint, flt, now_datetime
 
 from opportunity_plus.opportunity.followers import sync_followers
 from opportunity_plus.opportunity.opportunity_code import set_code
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.stage_history import get_history, last_move, record_stage_change
+from opportunity_plus.opportunity.stage_history import (
+	get_history,
+	last_move,
+	record_stage_change,
+	seconds_between,
+)
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
 from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, plan_save
@@ -118,10 +123,15 @@ def apply_pipeline(doc) -> None:
 	doc.sales_stage = plan.stage
 	doc.status = plan.status
 	doc.probability = plan.probability
+	left_entered_on = before.get("stage_entered_on") if before else None
 	if plan.stage_changed or not doc.get("stage_entered_on"):
 		doc.stage_entered_on = now_datetime()
 	if plan.stage_changed:
-		doc.flags.opportunity_plus_stage_change = (plan.previous_stage, plan.stage)
+		seconds = seconds_between(left_entered_on, doc.stage_entered_on) if left_entered_on else None
+		if seconds is not None:  # a completed stay: the report's time in stage reads these totals
+			doc.stage_stay_seconds = cint(doc.get("stage_stay_seconds")) + seconds
+			doc.stage_stays = cint(doc.get("stage_stays")) + 1
+		doc.flags.opportunity_plus_stage_change = (plan.previous_stage, plan.stage, left_entered_on, seconds)
 
 
 def reopen_stage(doc, before) -> str | None:

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import get_datetime, time_diff_in_seconds
 
 from opportunity_plus.rules.durations import describe_duration
@@ -19,17 +20,19 @@ def change_source(doc) -> str:
 	return "System"
 
 
+def seconds_between(start, end) -> int:
+	"""Whole seconds from ``start`` to ``end`` (never negative)."""
+	return max(0, int(time_diff_in_seconds(end, start)))
+
+
 def record_stage_change(doc) -> None:
 	"""Write the history row of a stage change planned in validate, in the same transaction."""
 	change = doc.flags.get(FLAG)
 	if not change:
 		return
 	doc.flags[FLAG] = None
-	from_stage, to_stage = change
+	from_stage, to_stage, from_entered, seconds = change
 	reference = doc.flags.get("opportunity_plus_reference")
-	before = doc.get_doc_before_save()
-	from_entered = before.get("stage_entered_on") if before else None
-	seconds = max(0, int(time_diff_in_seconds(doc.stage_entered_on, from_entered))) if from_entered else None
 	frappe.get_doc(
 		{
 			"doctype": "Opportunity Stage History",
@@ -77,3 +80,27 @@ def last_move(opportunity: str, **filters) -> dict | None:
 		limit=1,
 	)
 	return rows[0] if rows else None
+
+
+def backfill_stay_totals() -> None:
+	"""Set every opportunity's totals of completed stays (``stage_stay_seconds``, ``stage_stays``)
+	from its stage history, in one statement: for sites whose history predates the totals."""
+	history, opp = frappe.qb.DocType("Opportunity Stage History"), frappe.qb.DocType("Opportunity")
+	stays = (
+		frappe.qb.from_(history)
+		.select(
+			history.opportunity,
+			Sum(history.seconds_in_from_stage).as_("seconds"),
+			Count(history.seconds_in_from_stage).as_("stays"),
+		)
+		.where(history.from_stage.isnotnull())
+		.groupby(history.opportunity)
+	).as_("stays")
+	(
+		frappe.qb.update(opp)
+		.join(stays)
+		.on(stays.opportunity == opp.name)
+		.set(opp.stage_stay_seconds, Coalesce(stays.seconds, 0))
+		.set(opp.stage_stays, stays.stays)
+		.run()
+	)

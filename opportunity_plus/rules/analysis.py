@@ -153,13 +153,16 @@ class Figures:
 
 
 def fold_status_rows(rows: Iterable[Sequence]) -> dict:
-	"""Fold ``(key, status, count, amount, weighted, days_to_close)`` rows into Figures per key.
+	"""Fold ``(key, status, count, amount, weighted, days_to_close)`` rows into Figures per key;
+	rows may carry two more values, the total seconds and number of completed stays in stages.
 
 	Keys keep the order of their first row.
 	"""
 	groups: dict = {}
-	for key, status, count, amount, weighted, days in rows:
-		groups.setdefault(key, Figures()).add(status, count, amount, weighted, days)
+	for key, status, count, amount, weighted, days, *stays in rows:
+		figures = groups.setdefault(key, Figures()).add(status, count, amount, weighted, days)
+		if stays:
+			figures.add_stays(*stays)
 	return groups
 
 
@@ -294,6 +297,20 @@ def funnel(
 			)
 		)
 	return steps
+
+
+def reached_per_stage(current: dict, moved_on: dict, returned: dict) -> dict:
+	"""Distinct opportunities that were ever in each stage, without a pass over every stage visit.
+
+	An opportunity that was ever in a stage is either in it now (``current``) or left it at least
+	once (``moved_on``: distinct opportunities that left it); ``returned`` counts the opportunities
+	that are in both (they left the stage and came back to it), so they are not counted twice."""
+	stages = set(current) | set(moved_on)
+	return {
+		stage: int(current.get(stage) or 0) + int(moved_on.get(stage) or 0) - int(returned.get(stage) or 0)
+		for stage in stages
+		if stage
+	}
 
 
 # ---------------------------------------------------------------- lost reasons

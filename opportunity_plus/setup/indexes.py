@@ -10,6 +10,13 @@ INDEXES = [
 		"opportunity_plus_board_column_index",
 		["sales_pipeline", "sales_stage", "board_rank", "creation desc"],
 	),
+	# board filtered by owner ("my opportunities"): that owner's cards of a column, in card order.
+	# The pipeline comes first so that the report's GROUP BY owner never walks this index.
+	(
+		"Opportunity",
+		"opportunity_plus_owner_column_index",
+		["sales_pipeline", "opportunity_owner", "sales_stage", "board_rank", "creation desc"],
+	),
 	# board and report: count, amount and weighted amount per stage, read from the index alone
 	(
 		"Opportunity",

@@ -17,6 +17,7 @@ from opportunity_plus.rules.analysis import (
 	months_between,
 	order_stages,
 	rate,
+	reached_per_stage,
 	total_of,
 	validate_forecast_months,
 	weighted_amount,
@@ -68,6 +69,16 @@ def test_figures_fold_statuses_into_open_won_lost_and_rates():
 	total = total_of(groups.values())
 	assert (total.opportunities, total.won, total.lost, total.lost_amount) == (10, 3, 3, 1300)
 	assert total.conversion_rate == 50.0
+
+
+def test_rows_with_stay_totals_give_the_average_days_in_a_stage_per_group():
+	# (..., seconds of completed stays, number of stays): Ann left stages 3 times in 6 days in all
+	day = 86400
+	groups = fold_status_rows(
+		[("Ann", "Open", 2, 0, 0, 0, 2 * day, 1), ("Ann", "Lost", 1, 0, 0, 0, 4 * day, 2)]
+	)
+	assert groups["Ann"].stays == 3
+	assert groups["Ann"].avg_days_in_stage == 2.0
 
 
 def test_a_group_without_decided_opportunities_has_no_conversion_rate_or_time_to_close():
@@ -164,3 +175,14 @@ def test_competitors_read_most_frequent_first():
 		describe_competitors({"Beta": 1, "Acme": 2, "Gamma": 1, None: 4}) == "Acme (2), Beta (1), Gamma (1)"
 	)
 	assert describe_competitors({}) == ""
+
+
+def test_reached_counts_an_opportunity_once_whether_it_is_in_the_stage_left_it_or_came_back():
+	# Qualification: 5 there now, 7 left it, 2 of those 7 came back -> 10 distinct opportunities
+	# Proposal: nobody there now, 3 left it; Won: 4 there, none left
+	reached = reached_per_stage(
+		current={"Qualification": 5, "Won": 4, None: 1},
+		moved_on={"Qualification": 7, "Proposal": 3},
+		returned={"Qualification": 2},
+	)
+	assert reached == {"Qualification": 10, "Proposal": 3, "Won": 4}

@@ -128,3 +128,10 @@ def test_empty_catalogue_or_negative_count_is_refused():
 		list(generate(Catalogue([], [], [], []), 1, 1, NOW))
 	with pytest.raises(ValueError):
 		list(generate(CATALOGUE, -1, 1, NOW))
+
+
+def test_stay_totals_add_up_the_time_in_every_stage_left(rows):
+	for row in rows[:200]:
+		left = [move for move in row.moves if move.from_stage]
+		assert row.stays == len(left)
+		assert row.stay_seconds == sum(int((m.on - m.from_entered_on).total_seconds()) for m in left)

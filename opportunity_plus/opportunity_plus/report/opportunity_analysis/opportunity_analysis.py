@@ -28,6 +28,7 @@ from opportunity_plus.rules.analysis import (
 	months_between,
 	order_stages,
 	rate,
+	reached_per_stage,
 	total_of,
 )
 
@@ -66,17 +67,22 @@ class OpportunityAnalysis:
 
 	def run_figures(self):
 		f = self.filters
-		groups = fold_status_rows(db.status_rows(f))
-		stays = db.stays(f)
-		for key, (seconds, count, _moved_on) in stays.items():
+		by_stage = f.group_by == STAGE
+		# time in stage: per stage left from the stage history, per other group from the totals
+		# each opportunity keeps of its own stays (read in the same pass as the other figures)
+		groups = fold_status_rows(db.status_rows(f, with_stays=not by_stage))
+		stays = db.stage_stays(f) if by_stage else {}
+		for key, (seconds, count, _moved_on, _came_back) in stays.items():
 			groups.setdefault(key, Figures()).add_stays(seconds, count)
 		total = total_of(groups.values())
 
 		funnel_steps = {}
-		if f.group_by == STAGE:
+		if by_stage:
 			keys = order_stages(db.pipeline_stage_lists(f.pipeline), groups.keys())
-			moved_on = {key: moved for key, (_seconds, _count, moved) in stays.items()}
-			reached = db.reached(f)
+			moved_on = {key: moved for key, (_seconds, _count, moved, _back) in stays.items()}
+			came_back = {key: back for key, (_seconds, _count, _moved, back) in stays.items()}
+			current = {key: g.opportunities for key, g in groups.items()}
+			reached = reached_per_stage(current, moved_on, came_back)
 			stays = {key: (g.stay_seconds_total, g.stays) for key, g in groups.items()}
 			funnel_steps = {
 				step.stage: step for step in funnel([k for k in keys if k], reached, moved_on, stays)
