@@ -14,6 +14,7 @@ from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, pretty_date
 from pypika.terms import Criterion
 
+from opportunity_plus.opportunity.labels import has_any_label
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
 from opportunity_plus.opportunity.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
@@ -72,7 +73,7 @@ def get_board(pipeline: str | None = None, filters: str | dict | None = None) ->
 	"""Pipeline and stages, per-column totals and the first page of every column."""
 	filters = _parse(filters)
 	pipeline = _pipeline(pipeline)
-	permitted = _readable()
+	permitted = readable_condition()
 	stages = get_stages(pipeline)
 	totals = _totals(pipeline, stages, filters, permitted)
 	columns = []
@@ -117,7 +118,7 @@ def get_cards(
 	except RuleError as e:
 		frappe.throw(e.translated(_))
 	cards, has_more = _cards(
-		pipeline, stages, filters, _readable(), stage=stage, start=start, page_length=page_length
+		pipeline, stages, filters, readable_condition(), stage=stage, start=start, page_length=page_length
 	)
 	return {"cards": cards, "has_more": has_more}
 
@@ -127,7 +128,7 @@ def get_totals(pipeline: str, filters: str | dict | None = None) -> dict:
 	"""Count, amount and weighted amount of every column (one aggregate query)."""
 	filters = _parse(filters)
 	pipeline = _pipeline(pipeline)
-	return _totals(pipeline, get_stages(pipeline), filters, _readable())
+	return _totals(pipeline, get_stages(pipeline), filters, readable_condition())
 
 
 @frappe.whitelist()
@@ -139,7 +140,7 @@ def get_card(name: str, pipeline: str | None = None, filters: str | dict | None 
 	"""
 	filters = _parse(filters)
 	try:
-		permitted = _readable()
+		permitted = readable_condition()
 	except frappe.PermissionError:
 		return {"card": None, "matches": False}
 	cards, _more = _cards(None, None, {}, permitted, names=[name])
@@ -204,7 +205,7 @@ def move_card(
 		doc.flags.opportunity_plus_via = VIA
 		doc.save()
 
-	permitted = _readable()
+	permitted = readable_condition()
 	changed = [s for s in stages if s.sales_stage in {from_stage, to_stage}]
 	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
 	return {
@@ -258,7 +259,7 @@ def quick_add(
 	doc.flags.opportunity_plus_via = VIA
 	doc.insert()
 
-	permitted = _readable()
+	permitted = readable_condition()
 	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
 	return {
 		"card": cards[0] if cards else None,
@@ -283,14 +284,6 @@ def _pipeline(pipeline: str | None) -> str:
 	return pipeline
 
 
-def _readable() -> Criterion | None:
-	"""The opportunities the user may read, as Frappe's own list conditions; None when all of them.
-
-	Raises PermissionError when the user may read no opportunity at all.
-	"""
-	return readable_condition()
-
-
 def _filtered(query, opp, pipeline: str | None, filters: dict, permitted: Criterion | None):
 	if pipeline:
 		query = query.where(opp.sales_pipeline == pipeline)
@@ -303,15 +296,7 @@ def _filtered(query, opp, pipeline: str | None, filters: dict, permitted: Criter
 
 def _criterion(opp, condition):
 	if condition.operator == "any":  # labels: the opportunity has any of them
-		detail = frappe.qb.DocType("Opportunity Label Detail")
-		labelled = (
-			frappe.qb.from_(detail)
-			.select(detail.parent)
-			.where(detail.parenttype == "Opportunity")
-			.where(detail.parentfield == "opportunity_labels")
-			.where(detail.label.isin(list(condition.value)))
-		)
-		return opp.name.isin(labelled)
+		return has_any_label(list(condition.value))
 	if condition.operator == "contains":
 		criterion = None
 		for column in SEARCH_COLUMNS:

@@ -3,8 +3,9 @@
 Every query starts from the opportunities the current user may read, as ``frappe.get_list`` sees
 them (role permissions, user permissions, shares, permission hooks) with the report's filters
 applied by Frappe's own filter handling. That list is never fetched: its conditions go into the
-aggregate queries built with ``frappe.qb`` (``read_permission``). User input only ever reaches the database as
-filter values (escaped by ``frappe.get_list``) or query parameters; field names come from this module.
+aggregate queries built with ``frappe.qb`` (``read_permission``). User input only ever reaches the
+database as filter values (escaped by ``frappe.get_list``) or query parameters; field names come
+from this module.
 """
 
 from dataclasses import dataclass, fields
@@ -18,6 +19,7 @@ from frappe.utils import escape_html, getdate
 from pypika.enums import DatePart
 from pypika.terms import Case, Criterion, EmptyCriterion
 
+from opportunity_plus.opportunity.labels import has_any_label
 from opportunity_plus.opportunity.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.analysis import (
@@ -146,15 +148,7 @@ def readable(f: AnalysisFilters, with_dates: bool = True) -> Criterion | None:
 		frappe.clear_last_message()
 		return None
 	if f.label:
-		detail = DocType("Opportunity Label Detail")
-		labelled = (
-			frappe.qb.from_(detail)
-			.select(detail.parent)
-			.where(detail.parenttype == "Opportunity")
-			.where(detail.parentfield == "opportunity_labels")
-			.where(detail.label == f.label)
-		)
-		condition &= DocType("Opportunity").name.isin(labelled)
+		condition &= has_any_label([f.label])
 	return condition
 
 
