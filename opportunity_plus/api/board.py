@@ -205,12 +205,10 @@ def move_card(
 		doc.flags.opportunity_plus_via = VIA
 		doc.save()
 
-	permitted = readable_condition()
 	changed = [s for s in stages if s.sales_stage in {from_stage, to_stage}]
-	cards, _more = _cards(None, None, {}, permitted, names=[doc.name])
 	return {
-		"card": cards[0] if cards else None,
-		"totals": _totals(pipeline, changed, filters, permitted),
+		"card": _card_of(doc, stages),
+		"totals": _totals(pipeline, changed, filters, readable_condition()),
 	}
 
 
@@ -405,20 +403,42 @@ def _add_card_details(rows: list[dict], stages: list | None) -> None:
 				if stages is not None
 				else (get_stages(row.sales_pipeline) if row.sales_pipeline else [])
 			)
-		stage = find_stage(stage_cache[row.sales_pipeline], row.sales_stage)
-		row.labels = [{"label": label, "color": colours.get(label)} for label in labels.get(row.name, [])]
-		row.follower_count = cint(followers.get(row.name))
-		row.weighted_amount = flt(row.base_opportunity_amount) * flt(row.probability) / 100
-		row.update(
-			card_flags(
-				get_datetime(row.stage_entered_on) if row.stage_entered_on else None,
-				getdate(row.expected_closing) if row.expected_closing else None,
-				stage,
-				now,
-			)
+		_complete_card(
+			row,
+			labels.get(row.name, []),
+			colours,
+			followers.get(row.name),
+			stage_cache[row.sales_pipeline],
+			now,
 		)
-		row.modified = str(row.modified)
-		row.creation = str(row.creation)
+
+
+def _card_of(doc, stages: list) -> dict:
+	"""The card of an opportunity just saved, made from the document itself: no query."""
+	row = frappe._dict({field: doc.get(field) for field in CARD_FIELDS})
+	labels = [detail.label for detail in doc.get("opportunity_labels") or []]
+	colours = {label: frappe.get_cached_value("Opportunity Label", label, "color") for label in labels}
+	followers = len(doc.get("opportunity_followers") or [])
+	_complete_card(row, labels, colours, followers, stages, now_datetime())
+	return row
+
+
+def _complete_card(row, labels: list, colours: dict, followers, stages: list, now) -> None:
+	"""Labels with their colours, follower count, weighted amount and stage flags of one card."""
+	stage = find_stage(stages, row.sales_stage)
+	row.labels = [{"label": label, "color": colours.get(label)} for label in labels]
+	row.follower_count = cint(followers)
+	row.weighted_amount = flt(row.base_opportunity_amount) * flt(row.probability) / 100
+	row.update(
+		card_flags(
+			get_datetime(row.stage_entered_on) if row.stage_entered_on else None,
+			getdate(row.expected_closing) if row.expected_closing else None,
+			stage,
+			now,
+		)
+	)
+	row.modified = str(row.modified)
+	row.creation = str(row.creation)
 
 
 def _currency(filters: dict) -> str | None:

@@ -22,6 +22,7 @@ from opportunity_plus.benchmark.stats import format_table, ratio, summarize
 from opportunity_plus.opportunity.pipelines import get_stages
 
 BENCH_USER = "opportunity.plus.benchmark@example.com"
+KANBAN_BOARD = "Opportunity Plus Benchmark"
 GROUPINGS = ("Stage", "Owner", "Pipeline", "Month", "Source", "Territory", "Lost Reason", "Forecast")
 
 
@@ -238,26 +239,99 @@ def server_operations(company: str, pipeline: str, user: str) -> list[tuple[str,
 	return ops
 
 
-def move_operation(pipeline: str) -> Callable:
-	"""A card moved back and forth between two open stages; each call is one move with its commit."""
-	from opportunity_plus.api import board
-
+def two_open_stages(pipeline: str) -> tuple[str, str]:
 	stages = [s for s in get_stages(pipeline) if s.stage_type == "Open" and not s.require_submitted_quotation]
-	first, second = stages[0].sales_stage, stages[1].sales_stage
-	name = frappe.db.get_value(
+	return stages[0].sales_stage, stages[1].sales_stage
+
+
+def movable_opportunities(pipeline: str, stage: str) -> list[str]:
+	return frappe.get_all(
 		"Opportunity",
-		{"sales_pipeline": pipeline, "sales_stage": first, "opportunity_amount": (">", 0)},
-		"name",
+		filters={"sales_pipeline": pipeline, "sales_stage": stage, "opportunity_amount": (">", 0)},
+		order_by="creation desc",
+		pluck="name",
+		limit=3,
 	)
+
+
+def back_and_forth(name: str, first: str, second: str, move_to: Callable) -> Callable:
+	"""Each call moves ``name`` to the other stage, with its commit."""
 	state = {"to": second}
 
 	def move():
-		modified = frappe.db.get_value("Opportunity", name, "modified")
-		board.move_card(name, state["to"], str(modified))
+		move_to(name, state["to"])
 		frappe.db.commit()
 		state["to"] = first if state["to"] == second else second
 
 	return move
+
+
+def move_operation(pipeline: str) -> Callable:
+	"""A card moved back and forth between two open stages on the board."""
+	from opportunity_plus.api import board
+
+	first, second = two_open_stages(pipeline)
+
+	def move_card(name, to):
+		board.move_card(name, to, str(frappe.db.get_value("Opportunity", name, "modified")))
+
+	return back_and_forth(movable_opportunities(pipeline, first)[0], first, second, move_card)
+
+
+def native_move_operations(pipeline: str) -> list[tuple[str, Callable]]:
+	"""ERPNext's own ways to change an opportunity's stage, on other opportunities of the same
+	columns: the form's save (``frappe.client.set_value``) and a drop on Frappe's Kanban view by
+	sales stage (which saves the board's card order, then the opportunity)."""
+	from frappe.client import set_value
+	from frappe.desk.doctype.kanban_board.kanban_board import update_order_for_single_card
+
+	first, second = two_open_stages(pipeline)
+	names = movable_opportunities(pipeline, first)
+
+	def save_stage(name, to):
+		set_value("Opportunity", name, "sales_stage", to)
+
+	board = kanban_board(first, second)
+	# where the card sits in its first column; every drop puts it on top of the other one
+	place = {
+		"index": frappe.parse_json(frappe.get_doc("Kanban Board", board).columns[0].order).index(names[2])
+	}
+
+	def kanban_drop(name, to):
+		source = second if to == first else first
+		update_order_for_single_card(board, name, source, to, place["index"], 0)
+		place["index"] = 0
+
+	return [
+		(
+			"Opportunity saved with a new stage (form, frappe.client.set_value)",
+			back_and_forth(names[1], first, second, save_stage),
+		),
+		(
+			"Kanban card drop by sales stage (update_order_for_single_card)",
+			back_and_forth(names[2], first, second, kanban_drop),
+		),
+	]
+
+
+def kanban_board(first: str, second: str) -> str:
+	"""A Kanban Board of Opportunity by sales stage with the two columns, as the Kanban view makes."""
+	remove_kanban_board()
+	board = frappe.get_doc(
+		{
+			"doctype": "Kanban Board",
+			"kanban_board_name": KANBAN_BOARD,
+			"reference_doctype": "Opportunity",
+			"field_name": "sales_stage",
+			"columns": [{"column_name": first}, {"column_name": second}],
+		}
+	).insert(ignore_permissions=True)
+	return board.name
+
+
+def remove_kanban_board() -> None:
+	if frappe.db.exists("Kanban Board", KANBAN_BOARD):
+		frappe.delete_doc("Kanban Board", KANBAN_BOARD, ignore_permissions=True, force=True)
 
 
 def run_server(company: str, pipeline: str, repeat: int) -> list[dict]:
@@ -269,18 +343,17 @@ def run_server(company: str, pipeline: str, repeat: int) -> list[dict]:
 				{"group": group, "operation": operation, "mode": "server", **summarize(timed(fn, repeat))}
 			)
 			frappe.db.rollback()
-		move = move_operation(pipeline)
-		rows.append(
-			{
-				"group": "board",
-				"operation": "card move (history row, realtime, commit)",
-				"mode": "server",
-				**summarize(timed(move, repeat)),
-			}
-		)
+		moves = [("board", "card move (history row, realtime, commit)", move_operation(pipeline))]
+		moves += [("native", label, fn) for label, fn in native_move_operations(pipeline)]
+		for group, operation, fn in moves:
+			rows.append(
+				{"group": group, "operation": operation, "mode": "server", **summarize(timed(fn, repeat))}
+			)
 	finally:
 		frappe.set_user("Administrator")
+		remove_kanban_board()
 		remove_bench_user()
+		frappe.db.commit()
 	return rows
 
 

@@ -457,7 +457,7 @@ CHILD_FIELDS = [
 HISTORY_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "opportunity",
 	"sales_pipeline", "from_stage", "to_stage", "changed_on", "changed_by", "from_stage_entered_on",
-	"seconds_in_from_stage", "via",
+	"seconds_in_from_stage", "first_leave", "first_leave_in_pipeline", "via",
 ]  # fmt: skip
 
 
@@ -607,27 +607,35 @@ def child_values(row, parent: str, parentfield: str, values: list[tuple]) -> lis
 
 
 def history_values(row, opportunity: str) -> list[tuple]:
-	return [
-		(
-			frappe.generate_hash(length=10),
-			move.on,
-			move.on,
-			row.owner,
-			row.owner,
-			0,
-			0,
-			opportunity,
-			row.pipeline,
-			move.from_stage,
-			move.to_stage,
-			move.on,
-			row.owner,
-			move.from_entered_on,
-			move.seconds_in_from_stage,
-			VIA,
+	left: set[str] = set()  # a demo opportunity stays in one pipeline: both first-leave flags agree
+	values = []
+	for move in row.moves:
+		first_leave = int(bool(move.from_stage) and move.from_stage not in left)
+		if move.from_stage:
+			left.add(move.from_stage)
+		values.append(
+			(
+				frappe.generate_hash(length=10),
+				move.on,
+				move.on,
+				row.owner,
+				row.owner,
+				0,
+				0,
+				opportunity,
+				row.pipeline,
+				move.from_stage,
+				move.to_stage,
+				move.on,
+				row.owner,
+				move.from_entered_on,
+				move.seconds_in_from_stage,
+				first_leave,
+				first_leave,
+				VIA,
+			)
 		)
-		for move in row.moves
-	]
+	return values
 
 
 # ------------------------------------------------------------------ ERPNext's sales flow on a few

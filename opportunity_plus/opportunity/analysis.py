@@ -202,12 +202,15 @@ def decode_key(f: AnalysisFilters, key):
 # ---------------------------------------------------------------- queries
 
 
-def status_rows(f: AnalysisFilters, grouped: bool = True, with_stays: bool = False) -> list[tuple]:
+def status_rows(
+	f: AnalysisFilters, grouped: bool = True, with_stays: bool = False, statuses: tuple | None = None
+) -> list[tuple]:
 	"""``(key, status, count, amount, weighted, days to close)`` per group and status; ``with_stays``
 	adds the total seconds and number of the completed stays in stages, from the totals every
 	opportunity keeps of its own (``stage_stay_seconds``, ``stage_stays``), so no history is read.
 
-	With ``grouped`` False (or a grouping that is not a single field), key is None: one row per status."""
+	With ``grouped`` False (or a grouping that is not a single field), key is None: one row per status.
+	``statuses`` keeps only those statuses."""
 	readable_ones = readable(f)
 	if readable_ones is None:
 		return []
@@ -223,6 +226,8 @@ def status_rows(f: AnalysisFilters, grouped: bool = True, with_stays: bool = Fal
 	if with_stays:
 		selected += [Sum(opp.stage_stay_seconds), Sum(opp.stage_stays)]
 	query = frappe.qb.from_(opp).where(readable_ones)
+	if statuses:
+		query = query.where(opp.status.isin(sorted(statuses)))
 	if dimension is None:
 		rows = query.select(*selected).groupby(opp.status).run()
 		return [(None, *row) for row in rows]
@@ -236,7 +241,10 @@ def history_table():
 
 def stage_stays(f: AnalysisFilters) -> dict:
 	"""Completed stays per stage left, from stage history: stage -> (total seconds, number of stays,
-	distinct opportunities that moved on, of those the ones back in that stage now)."""
+	opportunities that moved on, of those the ones back in that stage now).
+
+	Opportunities are counted through the history rows flagged as their first time out of a stage
+	(within the pipeline when one is chosen), so the query sums instead of counting distinct values."""
 	readable_ones = readable(f)
 	if readable_ones is None:
 		return {}
@@ -248,29 +256,34 @@ def stage_stays(f: AnalysisFilters) -> dict:
 		.where(readable_ones)
 		.where(history.from_stage.isnotnull())
 	)
+	first_leave = history.first_leave
 	if f.pipeline:
 		query = query.where(history.sales_pipeline == f.pipeline)
-	came_back = Case().when(history.from_stage == opp.sales_stage, history.opportunity)
+		first_leave = history.first_leave_in_pipeline
+	came_back = Case().when(history.from_stage == opp.sales_stage, first_leave).else_(0)
 	rows = (
 		query.select(
 			history.from_stage,
 			Sum(history.seconds_in_from_stage),
 			Count(history.seconds_in_from_stage),
-			Count(history.opportunity).distinct(),
-			Count(came_back).distinct(),
+			Sum(first_leave),
+			Sum(came_back),
 		)
 		.groupby(history.from_stage)
 		.run()
 	)
 	return {
-		stage: (seconds or 0, count or 0, moved or 0, back or 0)
+		stage: (seconds or 0, count or 0, int(moved or 0), int(back or 0))
 		for stage, seconds, count, moved, back in rows
 	}
 
 
 def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 	"""``(reason, lost opportunities, lost value)`` per lost reason (None: no reason given), and
-	reason -> {competitor: opportunities} for the competitors recorded on those opportunities."""
+	reason -> {competitor: opportunities} for the competitors recorded on those opportunities.
+
+	An opportunity lists a reason or a competitor once (``events.drop_repeated_lost_details``), so
+	its joined rows are counted as they are, without a distinct count."""
 	readable_ones = readable(f)
 	if readable_ones is None:
 		return [], {}
@@ -289,7 +302,7 @@ def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 		.where(opp.status.isin(sorted(LOST_STATUSES)))
 	)
 	rows = (
-		base.select(reason.lost_reason, Count(opp.name).distinct(), Sum(amount_of(opp)))
+		base.select(reason.lost_reason, Count(opp.name), Sum(amount_of(opp)))
 		.groupby(reason.lost_reason)
 		.run()
 	)
@@ -300,7 +313,7 @@ def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 			& (competitor.parenttype == "Opportunity")
 			& (competitor.parentfield == "competitors")
 		)
-		.select(reason.lost_reason, competitor.competitor, Count(opp.name).distinct())
+		.select(reason.lost_reason, competitor.competitor, Count(opp.name))
 		.groupby(reason.lost_reason, competitor.competitor)
 		.run()
 	)

@@ -37,6 +37,22 @@ def validate(doc, method=None):
 	apply_pipeline(doc)
 	set_code(doc)
 	set_base_amount(doc)
+	drop_repeated_lost_details(doc)
+
+
+def drop_repeated_lost_details(doc) -> None:
+	"""A lost reason or competitor listed twice is kept once (the analysis counts each once)."""
+	for table, field in (("lost_reasons", "lost_reason"), ("competitors", "competitor")):
+		rows = doc.get(table) or []
+		seen, kept = set(), []
+		for row in rows:
+			if row.get(field) not in seen:
+				seen.add(row.get(field))
+				kept.append(row)
+		if len(kept) < len(rows):
+			for idx, row in enumerate(kept, start=1):
+				row.idx = idx
+			doc.set(table, kept)
 
 
 def set_base_amount(doc) -> None:

@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Sum
 from frappe.utils import get_datetime, time_diff_in_seconds
+from pypika.analytics import RowNumber
+from pypika.terms import Case
 
 from opportunity_plus.rules.durations import describe_duration
 
@@ -26,14 +28,18 @@ def seconds_between(start, end) -> int:
 
 
 def record_stage_change(doc) -> None:
-	"""Write the history row of a stage change planned in validate, in the same transaction."""
+	"""Write the history row of a stage change planned in validate, in the same transaction.
+
+	The row is a log entry made from values the opportunity's own save has just validated, so it is
+	written directly (no second round of link checks): a move is on the board's hot path."""
 	change = doc.flags.get(FLAG)
 	if not change:
 		return
 	doc.flags[FLAG] = None
 	from_stage, to_stage, from_entered, seconds = change
 	reference = doc.flags.get("opportunity_plus_reference")
-	frappe.get_doc(
+	first_leave, first_leave_in_pipeline = first_leaves(doc.name, doc.sales_pipeline, from_stage)
+	row = frappe.get_doc(
 		{
 			"doctype": "Opportunity Stage History",
 			"opportunity": doc.name,
@@ -44,11 +50,30 @@ def record_stage_change(doc) -> None:
 			"changed_by": frappe.session.user,
 			"from_stage_entered_on": from_entered,
 			"seconds_in_from_stage": seconds,
+			"first_leave": first_leave,
+			"first_leave_in_pipeline": first_leave_in_pipeline,
 			"via": change_source(doc),
 			"reference_doctype": reference[0] if reference else None,
 			"reference_name": reference[1] if reference else None,
 		}
-	).insert(ignore_permissions=True)
+	)
+	row.db_insert()
+
+
+def first_leaves(opportunity: str, pipeline: str | None, from_stage: str | None) -> tuple[int, int]:
+	"""Whether leaving ``from_stage`` now is the opportunity's first time out of that stage, at all
+	and within ``pipeline``: the report counts the opportunities that moved on with these flags."""
+	if not from_stage:
+		return 0, 0
+	history = frappe.qb.DocType("Opportunity Stage History")
+	earlier = (
+		frappe.qb.from_(history)
+		.select(history.sales_pipeline)
+		.where(history.opportunity == opportunity)
+		.where(history.from_stage == from_stage)
+		.run(pluck=True)
+	)
+	return int(not earlier), int(pipeline not in earlier)
 
 
 def get_history(opportunity: str, limit: int = 50) -> list[dict]:
@@ -80,6 +105,36 @@ def last_move(opportunity: str, **filters) -> dict | None:
 		limit=1,
 	)
 	return rows[0] if rows else None
+
+
+def backfill_first_leaves() -> None:
+	"""Flag every history row that is its opportunity's first time out of its stage (at all, and
+	within its pipeline), in one statement: for history written before the flags existed."""
+	history = frappe.qb.DocType("Opportunity Stage History")
+
+	def first_of(*partition):
+		order = RowNumber().over(*partition).orderby(history.changed_on, history.creation, history.name)
+		return Case().when(order == 1, 1).else_(0)
+
+	ranked = (
+		frappe.qb.from_(history)
+		.select(
+			history.name,
+			first_of(history.opportunity, history.from_stage).as_("is_first"),
+			first_of(history.opportunity, history.sales_pipeline, history.from_stage).as_(
+				"is_first_in_pipeline"
+			),
+		)
+		.where(history.from_stage.isnotnull())
+	).as_("ranked")
+	(
+		frappe.qb.update(history)
+		.join(ranked)
+		.on(ranked.name == history.name)
+		.set(history.first_leave, ranked.is_first)
+		.set(history.first_leave_in_pipeline, ranked.is_first_in_pipeline)
+		.run()
+	)
 
 
 def backfill_stay_totals() -> None:

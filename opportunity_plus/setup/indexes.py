@@ -23,12 +23,32 @@ INDEXES = [
 		"opportunity_plus_stage_totals_index",
 		["sales_pipeline", "sales_stage", "base_opportunity_amount", "probability"],
 	),
+	# report by lost reason: the lost opportunities of a company and period with their amounts, and
+	# each one's reasons, read from the indexes alone
+	(
+		"Opportunity",
+		"opportunity_plus_status_index",
+		[
+			"status",
+			"company",
+			"transaction_date",
+			"base_opportunity_amount",
+			"opportunity_amount",
+			"conversion_rate",
+		],
+	),
+	(
+		"Opportunity Lost Reason Detail",
+		"opportunity_plus_lost_reason_index",
+		["parent", "parenttype", "parentfield", "lost_reason"],
+	),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
-	# report: time spent in stages, read from the index alone when joined to the opportunities
+	# report: time spent in stages and the funnel, read from the index alone when joined to the
+	# opportunities
 	(
 		"Opportunity Stage History",
-		"opportunity_stay_index",
-		["opportunity", "from_stage", "seconds_in_from_stage"],
+		"opportunity_stay_flags_index",
+		["opportunity", "from_stage", "seconds_in_from_stage", "first_leave", "first_leave_in_pipeline"],
 	),
 	(
 		"Opportunity Stage History",
@@ -38,7 +58,13 @@ INDEXES = [
 ]
 
 
+# (doctype, index name) of indexes earlier versions added and a wider one now replaces
+RETIRED_INDEXES = [("Opportunity Stage History", "opportunity_stay_index")]
+
+
 def make_indexes() -> None:
+	for doctype, name in RETIRED_INDEXES:
+		drop_index(doctype, name)
 	for doctype, name, columns in INDEXES:
 		frappe.db.add_index(doctype, columns, index_name=name)
 
@@ -46,7 +72,10 @@ def make_indexes() -> None:
 def drop_indexes() -> None:
 	"""Drop indexes we added to other apps' tables (ours go with their doctypes)."""
 	for doctype, name, _columns in INDEXES:
-		if frappe.get_meta(doctype).module == "Opportunity Plus":
-			continue
-		if frappe.db.has_index(f"tab{doctype}", name):
-			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
+		if frappe.get_meta(doctype).module != "Opportunity Plus":
+			drop_index(doctype, name)
+
+
+def drop_index(doctype: str, name: str) -> None:
+	if frappe.db.has_index(f"tab{doctype}", name):
+		frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")

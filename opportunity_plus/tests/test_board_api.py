@@ -1,5 +1,7 @@
 """The Opportunity Board's server API on a real site: totals, paging, filters, permissions, moves."""
 
+import json
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, now_datetime, random_string, today
@@ -220,11 +222,21 @@ class TestBoardApi(FrappeTestCase):
 
 	def test_move_saves_the_document_and_returns_card_and_fresh_totals(self):
 		doc = self.opp(amount=1000)
+		doc.append("opportunity_labels", {"label": "Board Hot"})
+		doc.append("opportunity_followers", {"user": FOLLOWER})
+		doc.save()
 		self.opp(QUALIFIED, amount=500)
 		frappe.set_user(SALES_USER)
 		result = board.move_card(doc.name, QUALIFIED, str(doc.modified))
 		self.assertEqual(result["card"]["sales_stage"], QUALIFIED)
 		self.assertEqual(result["card"]["probability"], 40)
+		# the card the move returns is the card the board would load for it
+		self.assertEqual(
+			json.loads(frappe.as_json(result["card"])),
+			json.loads(frappe.as_json(board.get_card(doc.name, self.pipeline)["card"])),
+		)
+		self.assertEqual(result["card"]["labels"], [{"label": "Board Hot", "color": "#E24C4C"}])
+		self.assertEqual(result["card"]["follower_count"], 1)
 		self.assertEqual(result["totals"][NEW], {"count": 0, "amount": 0.0, "weighted": 0.0})
 		self.assertEqual(result["totals"][QUALIFIED], {"count": 2, "amount": 1500.0, "weighted": 600.0})
 		self.assertEqual(set(result["totals"]), {NEW, QUALIFIED})

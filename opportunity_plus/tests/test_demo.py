@@ -97,6 +97,16 @@ class TestDemoData(FrappeTestCase):
 			{"parenttype": "Opportunity", "parent": ("in", result["names"])},
 		)
 		self.assertGreater(labelled, 0)
+		# the bulk-written history carries the report's first-leave flags, as a real move writes them
+		left = frappe.get_all(
+			"Opportunity Stage History",
+			filters={"opportunity": ("in", result["names"]), "from_stage": ("is", "set")},
+			fields=["opportunity", "from_stage", "first_leave", "first_leave_in_pipeline"],
+		)
+		self.assertEqual(
+			sum(row.first_leave for row in left), len({(row.opportunity, row.from_stage) for row in left})
+		)
+		self.assertTrue(all(row.first_leave == row.first_leave_in_pipeline for row in left))
 
 		# ERPNext's sales flow ran on a few: the quotation moved its opportunity, the order won it
 		self.assertGreaterEqual(result["quotations"], 1)

@@ -39,6 +39,24 @@ class TestOpportunityPipeline(FrappeTestCase):
 		opp.save()
 		self.assertEqual(opp.reload().probability, 55)
 
+	def test_history_flags_the_first_time_out_of_a_stage_at_all_and_per_pipeline(self):
+		from opportunity_plus.opportunity.stage_history import first_leaves
+
+		opp = make_opportunity()
+		first = opp.sales_stage
+		opp.sales_stage = "Qualification"
+		opp.save()
+		row = frappe.get_all(
+			"Opportunity Stage History",
+			filters={"opportunity": opp.name, "from_stage": first},
+			fields=["first_leave", "first_leave_in_pipeline"],
+		)
+		self.assertEqual([(r.first_leave, r.first_leave_in_pipeline) for r in row], [(1, 1)])
+		self.assertEqual(first_leaves(opp.name, DEFAULT_PIPELINE, first), (0, 0))
+		self.assertEqual(first_leaves(opp.name, "Some Other Pipeline", first), (0, 1))
+		self.assertEqual(first_leaves(opp.name, DEFAULT_PIPELINE, "Qualification"), (1, 1))
+		self.assertEqual(first_leaves(opp.name, DEFAULT_PIPELINE, None), (0, 0))
+
 	def test_requirements_block_a_move_with_a_clear_message(self):
 		opp = make_opportunity()
 		opp.sales_stage = "Proposal/Price Quote"
@@ -71,6 +89,23 @@ class TestOpportunityPipeline(FrappeTestCase):
 		opp.sales_stage = "Qualification"
 		opp.save()
 		self.assertEqual(opp.reload().status, "Open")
+
+	def test_a_lost_reason_or_competitor_listed_twice_is_kept_once(self):
+		if not frappe.db.exists("Competitor", "Twice Rival"):
+			frappe.get_doc({"doctype": "Competitor", "competitor_name": "Twice Rival"}).insert()
+		opp = make_opportunity()
+		opp.sales_stage = "Lost"
+		for reason in (lost_reason(), lost_reason("Went quiet"), lost_reason()):
+			opp.append("lost_reasons", {"lost_reason": reason})
+		for _ in range(2):
+			opp.append("competitors", {"competitor": "Twice Rival"})
+		opp.save()
+		opp.reload()
+		self.assertEqual(
+			[(row.idx, row.lost_reason) for row in opp.lost_reasons],
+			[(1, lost_reason()), (2, "Went quiet")],
+		)
+		self.assertEqual([row.competitor for row in opp.competitors], ["Twice Rival"])
 
 	def test_native_declare_lost_moves_to_the_lost_stage(self):
 		opp = make_opportunity()

@@ -13,6 +13,7 @@ from opportunity_plus.opportunity import analysis as db
 from opportunity_plus.rules.analysis import (
 	FORECAST,
 	LOST_REASON,
+	LOST_STATUSES,
 	MONTH,
 	OWNER,
 	PIPELINE,
@@ -237,7 +238,8 @@ class OpportunityAnalysis:
 	def run_lost_reasons(self):
 		f = self.filters
 		rows, competitors = db.lost_reason_rows(f)
-		total = total_of(fold_status_rows(db.status_rows(f, grouped=False)).values())
+		lost = db.status_rows(f, grouped=False, statuses=LOST_STATUSES)
+		total = total_of(fold_status_rows(lost).values())
 		rows = sorted(rows, key=lambda r: (-(r[1] or 0), r[0] is None, r[0] or ""))
 		data = []
 		for reason, count, amount in rows:

@@ -237,6 +237,20 @@ class TestOpportunityAnalysis(FrappeTestCase):
 			# Bob's: 4 days in Lead and 7 in Proposal, on top of his 42 days in 3 stays before
 			owner_rows = run(group_by="Owner", from_date=FROM, to_date=TO)[1]
 			self.assertEqual(owner_rows[BOB]["avg_days_in_stage"], round((42 + 4 + 7) / 5, 1))
+			move(back, PROPOSAL, "2026-09-20")  # out of Lead a second time: still one opportunity
+			_columns, rows, _total, _chart, _summary = run(
+				group_by="Stage", from_date=FROM, to_date=TO, pipeline=PIPELINE
+			)
+			funnel = {key: figures(rows[key], "reached", "moved_on") for key in (LEAD, PROPOSAL)}
+			self.assertEqual(funnel, {LEAD: (10, 7), PROPOSAL: (5, 4)})
+			flags = frappe.get_all(
+				"Opportunity Stage History",
+				filters={"opportunity": back.name, "from_stage": ("is", "set")},
+				fields=["from_stage", "first_leave", "first_leave_in_pipeline"],
+				order_by="changed_on asc",
+				as_list=True,
+			)
+			self.assertEqual([tuple(row) for row in flags], [(LEAD, 1, 1), (PROPOSAL, 1, 1), (LEAD, 0, 0)])
 		finally:
 			frappe.delete_doc("Opportunity", back.name, force=True, ignore_permissions=True)
 
@@ -254,6 +268,27 @@ class TestOpportunityAnalysis(FrappeTestCase):
 		frappe.db.set_value("Opportunity", {"company": COMPANY}, {"stage_stay_seconds": 0, "stage_stays": 0})
 		backfill_stay_totals()
 		rebuilt = frappe.get_all("Opportunity", filters={"company": COMPANY}, fields=fields, order_by="name")
+		self.assertEqual(rebuilt, kept)
+
+	def test_first_leave_flags_rebuilt_from_history_match_those_set_on_every_move(self):
+		from opportunity_plus.opportunity.stage_history import backfill_first_leaves
+
+		names = frappe.get_all("Opportunity", filters={"company": COMPANY}, pluck="name")
+		fields = ["name", "first_leave", "first_leave_in_pipeline"]
+		filters = {"opportunity": ("in", names)}
+		kept = frappe.get_all("Opportunity Stage History", filters=filters, fields=fields, order_by="name")
+		# one flagged row per opportunity and stage it left
+		left = {(r.opportunity, r.from_stage) for r in frappe.get_all(
+			"Opportunity Stage History", filters={**filters, "from_stage": ("is", "set")},
+			fields=["opportunity", "from_stage"],
+		)}  # fmt: skip
+		self.assertEqual(sum(row.first_leave for row in kept), len(left))
+		self.assertGreater(len(left), 0)
+		frappe.db.set_value(
+			"Opportunity Stage History", filters, {"first_leave": 0, "first_leave_in_pipeline": 0}
+		)
+		backfill_first_leaves()
+		rebuilt = frappe.get_all("Opportunity Stage History", filters=filters, fields=fields, order_by="name")
 		self.assertEqual(rebuilt, kept)
 
 	def test_by_owner(self):
