@@ -3,6 +3,7 @@ from frappe.installer import install_app, remove_app
 from frappe.tests.utils import FrappeTestCase
 
 from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES
 from opportunity_plus.setup.install import after_migrate
 
 APP = "opportunity_plus"
@@ -46,6 +47,10 @@ class TestInstall(FrappeTestCase):
 		self.assertEqual(
 			frappe.db.get_single_value("Opportunity Plus Settings", "default_pipeline"), "Main Pipeline"
 		)
+		for doctype, name, _columns in INDEXES:  # the board and report queries rely on them
+			self.assertTrue(frappe.db.has_index(f"tab{doctype}", name), name)
+		for doctype, name in RETIRED_INDEXES:
+			self.assertFalse(frappe.db.has_index(f"tab{doctype}", name), name)
 
 	def test_installed_site_has_doctypes_fields_and_default_pipeline(self):
 		self.assert_installed()
@@ -88,11 +93,11 @@ class TestInstall(FrappeTestCase):
 			columns = frappe.db.get_table_columns("Opportunity")
 			self.assertFalse(set(FIELDS) & set(columns))
 			self.assertEqual(our_property_setters(), 0)
-			self.assertFalse(
-				frappe.db.sql(
-					"show index from `tabOpportunity` where Key_name like 'opportunity\\_plus\\_%%'"
+			for table in ("tabOpportunity", "tabOpportunity Lost Reason Detail"):
+				self.assertFalse(
+					frappe.db.sql(f"show index from `{table}` where Key_name like 'opportunity\\_plus\\_%%'"),
+					table,
 				)
-			)
 			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
 			self.assertFalse(
 				frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'")
