@@ -15,7 +15,7 @@ from opportunity_plus.opportunity.stage_history import (
 )
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
-from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, plan_save
+from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, first_of_each, plan_save
 
 
 def onload(doc, method=None):
@@ -44,11 +44,7 @@ def drop_repeated_lost_details(doc) -> None:
 	"""A lost reason or competitor listed twice is kept once (the analysis counts each once)."""
 	for table, field in (("lost_reasons", "lost_reason"), ("competitors", "competitor")):
 		rows = doc.get(table) or []
-		seen, kept = set(), []
-		for row in rows:
-			if row.get(field) not in seen:
-				seen.add(row.get(field))
-				kept.append(row)
+		kept = first_of_each(rows, field)
 		if len(kept) < len(rows):
 			for idx, row in enumerate(kept, start=1):
 				row.idx = idx

@@ -179,3 +179,14 @@ def plan_save(
 		stage_changed=stage_changed,
 		previous_stage=None if is_new else before.stage,
 	)
+
+
+def first_of_each(rows: Sequence, key: str) -> list:
+	"""The rows whose ``key`` value is the first of its kind, in their order: a lost reason or a
+	competitor listed twice on an opportunity is kept once."""
+	seen, kept = set(), []
+	for row in rows:
+		if row.get(key) not in seen:
+			seen.add(row.get(key))
+			kept.append(row)
+	return kept

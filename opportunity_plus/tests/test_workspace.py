@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_months, get_first_day, getdate, nowdate
 
 from opportunity_plus.api import workspace
-from opportunity_plus.tests.utils import lost_reason, make_opportunity, make_user
+from opportunity_plus.tests.utils import lost_reason, make_company, make_opportunity, make_user
 
 COMPANY = "Opp Plus Workspace Co"
 READER = "opp-plus-workspace-reader@example.com"
@@ -18,19 +18,7 @@ CARDS = ("Open Pipeline Value", "Weighted Forecast", "Won This Month")
 
 
 def ensure_company() -> str:
-	if not frappe.db.exists("Company", COMPANY):
-		frappe.get_doc(
-			{
-				"doctype": "Company",
-				"company_name": COMPANY,
-				"abbr": "OPWS",
-				"default_currency": "USD",
-				"country": "United States",
-				"create_chart_of_accounts_based_on": "Standard Template",
-				"chart_of_accounts": "Standard",
-			}
-		).insert(ignore_permissions=True)
-	return COMPANY
+	return make_company(COMPANY, "OPWS")
 
 
 def opportunity(amount, stage="Prospecting", expected=None, company=COMPANY, moved_on=None, **fields):

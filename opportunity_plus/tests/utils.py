@@ -10,6 +10,23 @@ def get_company() -> str:
 	return frappe.defaults.get_user_default("Company") or frappe.get_all("Company", pluck="name", limit=1)[0]
 
 
+def make_company(name: str, abbr: str) -> str:
+	"""A USD company with a standard chart of accounts, made once."""
+	if not frappe.db.exists("Company", name):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr,
+				"default_currency": "USD",
+				"country": "United States",
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
 def make_lead(**fields):
 	return frappe.get_doc(
 		{

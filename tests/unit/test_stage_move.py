@@ -5,6 +5,7 @@ from opportunity_plus.rules.pipeline import Stage
 from opportunity_plus.rules.stage_move import (
 	OpportunityState,
 	check_requirements,
+	first_of_each,
 	plan_save,
 	probability_after_move,
 	status_for_stage,
@@ -114,3 +115,9 @@ def test_new_opportunity_with_a_stage_of_another_pipeline_is_refused():
 	with pytest.raises(RuleError) as error:
 		plan_save(STAGES, "Main", OpportunityState(stage="Intake"), None)
 	assert str(error.value) == "Sales Stage Intake is not part of the sales pipeline Main."
+
+
+def test_first_of_each_keeps_the_first_row_of_each_value_in_order():
+	rows = [{"lost_reason": "Price"}, {"lost_reason": "Timing"}, {"lost_reason": "Price"}, {}, {}]
+	assert first_of_each(rows, "lost_reason") == [{"lost_reason": "Price"}, {"lost_reason": "Timing"}, {}]
+	assert first_of_each([], "lost_reason") == []

@@ -16,7 +16,13 @@ from frappe.utils import add_days, add_months, getdate, nowdate
 
 from opportunity_plus.opportunity_plus.report.opportunity_analysis.opportunity_analysis import execute
 from opportunity_plus.rules.analysis import forecast_months
-from opportunity_plus.tests.utils import lost_reason, make_opportunity, make_pipeline, make_user
+from opportunity_plus.tests.utils import (
+	lost_reason,
+	make_company,
+	make_opportunity,
+	make_pipeline,
+	make_user,
+)
 
 COMPANY = "OA Analysis Co"
 PIPELINE = "OA Pipeline"
@@ -38,19 +44,7 @@ def ensure(doctype: str, name: str, **fields) -> str:
 
 
 def ensure_company() -> str:
-	if not frappe.db.exists("Company", COMPANY):
-		frappe.get_doc(
-			{
-				"doctype": "Company",
-				"company_name": COMPANY,
-				"abbr": "OAAC",
-				"default_currency": "USD",
-				"country": "United States",
-				"create_chart_of_accounts_based_on": "Standard Template",
-				"chart_of_accounts": "Standard",
-			}
-		).insert(ignore_permissions=True)
-	return COMPANY
+	return make_company(COMPANY, "OAAC")
 
 
 def at(when: str):
