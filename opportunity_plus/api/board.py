@@ -14,9 +14,12 @@ from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, pretty_date
 from pypika.terms import Criterion
 
+from opportunity_plus.arguments import datetime_arg, text_arg
+from opportunity_plus.messages import bold
 from opportunity_plus.opportunity.labels import has_any_label
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
 from opportunity_plus.opportunity.read_permission import readable_condition
+from opportunity_plus.opportunity.server_fields import set_board_rank
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.board import (
 	DEFAULT_PAGE_LENGTH,
@@ -85,12 +88,7 @@ def get_board(pipeline: str | None = None, filters: str | dict | None = None) ->
 	_add_card_details([card for column in columns for card in column["cards"]], stages)
 	return {
 		"pipeline": pipeline,
-		"pipelines": frappe.get_all(
-			"Sales Pipeline",
-			filters={"disabled": 0},
-			fields=["name", "pipeline_name", "is_default"],
-			order_by="is_default desc, pipeline_name asc",
-		),
+		"pipelines": _pipelines(pipeline),
 		"filters": filters,
 		"currency": _currency(filters),
 		"page_length": DEFAULT_PAGE_LENGTH,
@@ -111,8 +109,10 @@ def get_cards(
 	filters = _parse(filters)
 	pipeline = _pipeline(pipeline)
 	stages = get_stages(pipeline)
-	if not find_stage(stages, stage):
-		frappe.throw(_("Sales Stage {0} is not part of the sales pipeline {1}.").format(stage, pipeline))
+	if not find_stage(stages, text_arg(stage, _("Sales Stage"))):
+		frappe.throw(
+			_("Sales Stage {0} is not part of the sales pipeline {1}.").format(bold(stage), bold(pipeline))
+		)
 	try:
 		start, page_length = page_bounds(start, page_length)
 	except RuleError as e:
@@ -139,6 +139,7 @@ def get_card(name: str, pipeline: str | None = None, filters: str | dict | None 
 	only ever sees cards they are allowed to open.
 	"""
 	filters = _parse(filters)
+	name = text_arg(name, _("Opportunity"))
 	try:
 		permitted = readable_condition()
 	except frappe.PermissionError:
@@ -157,7 +158,7 @@ def get_card(name: str, pipeline: str | None = None, filters: str | dict | None 
 def move_card(
 	opportunity: str,
 	to_stage: str,
-	modified: str,
+	modified: str | None = None,
 	before: str | None = None,
 	after: str | None = None,
 	lost_reasons: str | list | None = None,
@@ -173,22 +174,32 @@ def move_card(
 	Returns the updated card and the fresh totals of the columns it left and entered.
 	"""
 	filters = _parse(filters)
+	shown = datetime_arg(modified, _("Modified"))
+	if not shown:
+		frappe.throw(
+			_(
+				"The board did not say which version of the card it showed. Reload the board and move it again."
+			),
+			title=_("Opportunity Board"),
+		)
+	_check_may_write(text_arg(opportunity, _("Opportunity")))
 	doc = frappe.get_doc("Opportunity", opportunity, for_update=True)
 	doc.check_permission("write")
-	_check_not_changed(doc, modified)
+	_check_not_changed(doc, shown)
 
 	pipeline = doc.sales_pipeline or get_default_pipeline()
 	stages = get_stages(pipeline)
-	target = find_stage(stages, to_stage)
+	target = find_stage(stages, text_arg(to_stage, _("Sales Stage")))
 	if not target:
 		frappe.throw(
 			_("Sales Stage {0} is not part of the sales pipeline {1}.").format(
-				frappe.bold(to_stage), pipeline
+				bold(to_stage), bold(pipeline)
 			),
 			title=_("Sales Pipeline"),
 		)
 	from_stage = doc.sales_stage
-	doc.board_rank = _rank_for_drop(doc, pipeline, to_stage, above=after, below=before)
+	before, after = text_arg(before, _("Before")), text_arg(after, _("After"))
+	set_board_rank(doc, _rank_for_drop(doc, pipeline, to_stage, above=after, below=before))
 
 	if to_stage == from_stage:
 		# a new place in the same column: only the order changes, the document stays as it was
@@ -251,9 +262,9 @@ def quick_add(
 			"expected_closing": getdate(expected_closing) if expected_closing else None,
 			"sales_pipeline": pipeline,
 			"sales_stage": stage,
-			"board_rank": _top_rank(pipeline, stage),
 		}
 	)
+	set_board_rank(doc, _top_rank(pipeline, stage))
 	doc.flags.opportunity_plus_via = VIA
 	doc.insert()
 
@@ -268,6 +279,25 @@ def quick_add(
 # ---------------------------------------------------------------------------------------- reads
 
 
+def _pipelines(current: str) -> list[dict]:
+	"""The pipelines the user may pick (Frappe's list, with their User Permissions); a follower
+	with no access to the pipelines themselves sees just the one on screen."""
+	fields = ["name", "pipeline_name", "is_default"]
+	try:
+		pipelines = frappe.get_list(
+			"Sales Pipeline",
+			filters={"disabled": 0},
+			fields=fields,
+			order_by="is_default desc, pipeline_name asc",
+		)
+	except frappe.PermissionError:
+		frappe.clear_last_message()
+		pipelines = []
+	if not any(row.name == current for row in pipelines):
+		pipelines.insert(0, frappe.db.get_value("Sales Pipeline", current, fields, as_dict=True))
+	return pipelines
+
+
 def _parse(filters) -> dict:
 	try:
 		return parse_filters(filters)
@@ -276,9 +306,11 @@ def _parse(filters) -> dict:
 
 
 def _pipeline(pipeline: str | None) -> str:
-	pipeline = pipeline or get_default_pipeline()
+	pipeline = text_arg(pipeline, _("Sales Pipeline")) or get_default_pipeline()
 	if not pipeline or not frappe.db.exists("Sales Pipeline", pipeline):
-		frappe.throw(_("Sales pipeline {0} was not found.").format(pipeline or ""), frappe.DoesNotExistError)
+		frappe.throw(
+			_("Sales pipeline {0} was not found.").format(bold(pipeline or "")), frappe.DoesNotExistError
+		)
 	return pipeline
 
 
@@ -302,7 +334,7 @@ def _criterion(opp, condition):
 			criterion = like if criterion is None else criterion | like
 		return criterion
 	if condition.field not in FILTER_COLUMNS or condition.operator not in COMPARISONS:
-		frappe.throw(_("The board cannot filter by {0}.").format(condition.field))
+		frappe.throw(_("The board cannot filter by {0}.").format(bold(condition.field)))
 	return getattr(opp[condition.field], COMPARISONS[condition.operator])(condition.value)
 
 
@@ -456,18 +488,31 @@ def _default_company() -> str | None:
 # ---------------------------------------------------------------------------------------- moves
 
 
-def _check_not_changed(doc, modified: str) -> None:
+def _check_may_write(name: str | None) -> None:
+	"""Before anything is locked or loaded: the user may change this opportunity. A name that does
+	not exist gets the same answer as one the user may not change (no existence oracle)."""
+	if not (
+		name and frappe.db.exists("Opportunity", name) and frappe.has_permission("Opportunity", "write", name)
+	):
+		frappe.throw(
+			_("Opportunity {0} was not found, or you may not change it.").format(bold(name)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def _check_not_changed(doc, shown) -> None:
 	"""Refuse a move made on an outdated card: someone else changed the opportunity since."""
-	if not modified or get_datetime(modified) == get_datetime(doc.modified):
+	if get_datetime(shown) == get_datetime(doc.modified):
 		return
 	frappe.throw(
 		_(
 			"{0} was changed by {1} {2}, after your board showed it. Nothing was moved: the card now shows"
 			" the latest version, check it and move it again."
 		).format(
-			frappe.bold(doc.title or doc.name),
-			frappe.bold(frappe.utils.get_fullname(doc.modified_by)),
-			pretty_date(doc.modified),
+			bold(doc.title or doc.name),
+			bold(frappe.utils.get_fullname(doc.modified_by)),
+			pretty_date(doc.modified),  # safe-html: a relative date Frappe writes
 		),
 		frappe.TimestampMismatchError,
 		title=_("Changed by Someone Else"),
@@ -534,6 +579,9 @@ def _rank_for_drop(doc, pipeline: str, stage: str, above: str | None, below: str
 	if above_row.name not in rows:
 		return flt(above_row.board_rank)
 	prefix = rows[: rows.index(above_row.name) + 1]
+	if not all(frappe.has_permission("Opportunity", "write", name) for name in prefix):
+		# the column's order is shared: only a user who may change every card above renumbers it
+		return flt(above_row.board_rank)
 	ranks = ranks_above(len(prefix) + 1, flt(below_row.board_rank))
 	for name, rank in zip(prefix, ranks, strict=False):
 		frappe.db.set_value("Opportunity", name, "board_rank", rank, update_modified=False)

@@ -9,6 +9,9 @@ job that reports its progress and ends with a notification carrying the same sum
 import frappe
 from frappe import _
 
+from opportunity_plus.arguments import list_arg, text_arg
+from opportunity_plus.messages import bold
+from opportunity_plus.opportunity.followers import check_may_follow
 from opportunity_plus.opportunity.pipelines import get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules import bulk as rules
@@ -21,7 +24,7 @@ COMMIT_EVERY = 50  # rows, in background jobs only
 DONE_EVENT = "opportunity_plus_bulk_done"
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def move_to_stage(
 	names: str | list[str],
 	sales_stage: str,
@@ -32,35 +35,47 @@ def move_to_stage(
 
 	``lost_reasons`` (Opportunity Lost Reason names) are added to the rows moved to a Lost stage.
 	"""
+	sales_stage = text_arg(sales_stage, _("Sales Stage"))
 	if not sales_stage or not frappe.db.exists("Sales Stage", sales_stage):
-		frappe.throw(_("Sales Stage {0} does not exist.").format(frappe.bold(sales_stage)))
-	reasons = existing_values("Opportunity Lost Reason", lost_reasons, _("Lost reason {0} does not exist."))
+		frappe.throw(_("Sales Stage {0} does not exist.").format(bold(sales_stage)))
+	reasons = existing_values(
+		"Opportunity Lost Reason", lost_reasons, _("Lost Reasons"), _("Lost reason {0} does not exist.")
+	)
+	lost_detail = text_arg(lost_detail, _("Detailed Reason"), max_length=2000)
 	params = {"sales_stage": sales_stage, "lost_reasons": reasons, "lost_detail": lost_detail or ""}
 	return run_action("move", names, params)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def add_label(names: str | list[str], labels: str | list[str]) -> dict:
 	labels = existing_values(
-		"Opportunity Label", labels, _("Label {0} does not exist."), _("Choose at least one label.")
+		"Opportunity Label",
+		labels,
+		_("Labels"),
+		_("Label {0} does not exist."),
+		_("Choose at least one label."),
 	)
 	return run_action("add_label", names, {"labels": labels})
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def remove_label(names: str | list[str], labels: str | list[str]) -> dict:
 	labels = existing_values(
-		"Opportunity Label", labels, _("Label {0} does not exist."), _("Choose at least one label.")
+		"Opportunity Label",
+		labels,
+		_("Labels"),
+		_("Label {0} does not exist."),
+		_("Choose at least one label."),
 	)
 	return run_action("remove_label", names, {"labels": labels})
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def add_follower(names: str | list[str], users: str | list[str]) -> dict:
-	users = existing_values("User", users, _("User {0} does not exist."), _("Choose at least one user."))
-	disabled = [user for user in users if not frappe.db.get_value("User", user, "enabled")]
-	if disabled:
-		frappe.throw(_("User {0} is disabled.").format(frappe.bold(", ".join(disabled))))
+	users = list(dict.fromkeys(list_arg(users, _("Followers"))))
+	if not users:
+		frappe.throw(_("Choose at least one user."))
+	check_may_follow(users)
 	return run_action("add_follower", names, {"users": users})
 
 
@@ -69,7 +84,7 @@ def add_follower(names: str | list[str], users: str | list[str]) -> dict:
 
 def run_action(action: str, names, params: dict) -> dict:
 	try:
-		names = rules.unique_names(parse_list(names))
+		names = rules.unique_names(list_arg(names, _("Opportunities")))
 	except RuleError as e:
 		frappe.throw(e.translated(_), title=_(rules.ACTIONS[action][0]))
 	if rules.runs_in_background(len(names), rules.BACKGROUND_THRESHOLD):
@@ -81,6 +96,7 @@ def run_action(action: str, names, params: dict) -> dict:
 			names=names,
 			params=params,
 			now=bool(frappe.flags.in_test),
+			enqueue_after_commit=True,
 		)
 		return {
 			"queued": True,
@@ -124,10 +140,9 @@ def process(action: str, names: list[str], params: dict, on_row=None) -> dict:
 
 def process_row(handler, name: str, params: dict) -> RowOutcome:
 	"""Apply ``handler`` to one opportunity and save it; never raises."""
-	if not frappe.db.exists("Opportunity", name):
-		return RowOutcome(name, name, REFUSED, _("This opportunity does not exist."))
-	if not frappe.has_permission("Opportunity", "write", name):
-		return RowOutcome(name, name, REFUSED, _("You do not have permission to edit this opportunity."))
+	if not frappe.db.exists("Opportunity", name) or not frappe.has_permission("Opportunity", "write", name):
+		# one answer for both: the summary never tells whether an opportunity exists
+		return RowOutcome(name, name, REFUSED, _("Not found, or you may not change it."))
 
 	message_count = len(frappe.local.message_log)
 	label = name
@@ -245,22 +260,14 @@ HANDLERS = {
 # ------------------------------------------------------------------ arguments
 
 
-def parse_list(value) -> list[str]:
-	"""A list from a JSON list, a comma-separated string or a list."""
-	if value is None or value == "":
-		return []
-	if isinstance(value, str):
-		stripped = value.strip()
-		value = frappe.parse_json(stripped) if stripped.startswith("[") else stripped.split(",")
-	return [str(item).strip() for item in value if str(item or "").strip()]
-
-
-def existing_values(doctype: str, value, missing_message: str, empty_message: str | None = None) -> list[str]:
+def existing_values(
+	doctype: str, value, label: str, missing_message: str, empty_message: str | None = None
+) -> list[str]:
 	"""The distinct values of a list argument, each an existing ``doctype`` record."""
-	values = list(dict.fromkeys(parse_list(value)))
+	values = list(dict.fromkeys(list_arg(value, label)))
 	if empty_message and not values:
 		frappe.throw(empty_message)
 	for item in values:
 		if not frappe.db.exists(doctype, item):
-			frappe.throw(missing_message.format(frappe.bold(item)))
+			frappe.throw(missing_message.format(bold(item)))
 	return values

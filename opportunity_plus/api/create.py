@@ -9,11 +9,22 @@ from frappe import _
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import add_days, getdate, nowdate
 
+from opportunity_plus.arguments import json_arg, text_arg
+from opportunity_plus.messages import bold
+
 
 def get_opportunity(name: str):
-	doc = frappe.get_doc("Opportunity", name)
-	doc.check_permission("read")
-	return doc
+	"""The opportunity, if the user may read it; one answer for "not found" and "not permitted"."""
+	name = text_arg(name, _("Opportunity"))
+	if not (
+		name and frappe.db.exists("Opportunity", name) and frappe.has_permission("Opportunity", "read", name)
+	):
+		frappe.throw(
+			_("Opportunity {0} was not found, or you may not open it.").format(bold(name)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	return frappe.get_doc("Opportunity", name)
 
 
 def customer_of(opp) -> str:
@@ -28,7 +39,8 @@ def customer_of(opp) -> str:
 	if not customer:
 		frappe.throw(
 			_("{0} {1} is not a customer yet. Use Create > Customer on the opportunity first.").format(
-				_(opp.opportunity_from), frappe.bold(opp.party_name)
+				_(opp.opportunity_from),
+				bold(opp.party_name),  # safe-html: a doctype name
 			),
 			title=_("Customer Needed"),
 		)
@@ -39,6 +51,7 @@ def customer_of(opp) -> str:
 def make_sales_order(source_name: str, target_doc: str | dict | None = None):
 	opp = get_opportunity(source_name)
 	frappe.has_permission("Sales Order", "create", throw=True)
+	target_doc = json_arg(target_doc, dict, _("Target Document"))
 	customer = customer_of(opp)
 	delivery_date = max(getdate(opp.expected_closing or add_days(nowdate(), 7)), getdate(nowdate()))
 

@@ -12,6 +12,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import get_first_day, getdate, nowdate
 
+from opportunity_plus.arguments import json_arg
 from opportunity_plus.opportunity import analysis
 from opportunity_plus.rules.analysis import forecast_months, is_open, month_bounds
 
@@ -85,9 +86,9 @@ def forecast_by_month(filters: str | dict | None = None, months: int = FORECAST_
 
 def card_filters(filters) -> "analysis.AnalysisFilters":
 	"""The card's filters (company, sales pipeline) as the analysis' filters, without a date range."""
-	filters = frappe.parse_json(filters) if filters else {}
+	filters = json_arg(filters, dict | list, _("Filters")) or {}
 	if isinstance(filters, list):  # [[doctype, field, "=", value], ...]
-		filters = {f[1]: f[3] for f in filters if len(f) >= 4 and f[2] == "="}
+		filters = {f[1]: f[3] for f in filters if isinstance(f, list | tuple) and len(f) >= 4 and f[2] == "="}
 	return analysis.parse_filters(
 		{
 			"company": filters.get("company"),

@@ -15,10 +15,12 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce, Count, CustomFunction, Extract, NullIf, Sum
-from frappe.utils import escape_html, getdate
+from frappe.utils import getdate
 from pypika.enums import DatePart
 from pypika.terms import Case, Criterion, EmptyCriterion
 
+from opportunity_plus.arguments import date_arg, json_arg
+from opportunity_plus.messages import bold
 from opportunity_plus.opportunity.labels import has_any_label
 from opportunity_plus.opportunity.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
@@ -33,6 +35,7 @@ from opportunity_plus.rules.analysis import (
 	SOURCE,
 	STAGE,
 	TERRITORY,
+	check_month_range,
 	month_bounds,
 	month_from_number,
 	validate_forecast_months,
@@ -67,7 +70,7 @@ def default_company() -> str | None:
 
 def parse_filters(filters: dict | str | None, require_dates: bool = True) -> AnalysisFilters:
 	"""Validate the report's filters; only known names and values of the expected kinds get through."""
-	filters = frappe._dict(frappe.parse_json(filters) if filters else {})
+	filters = frappe._dict(json_arg(filters, dict, _("Filters")) or {})
 	known = {f.name for f in fields(AnalysisFilters)}
 	values = {
 		name: (value.strip() if isinstance(value, str) else value)
@@ -89,30 +92,31 @@ def parse_filters(filters: dict | str | None, require_dates: bool = True) -> Ana
 	):
 		if name in values and not isinstance(values[name], str):
 			frappe.throw(
-				_("Invalid value for filter {0}.").format(escape_html(name)), title=_("Opportunity Analysis")
+				_("Invalid value for filter {0}.").format(bold(name)), title=_("Opportunity Analysis")
 			)
 
 	group_by = values.get("group_by") or STAGE
 	if group_by not in GROUPINGS:
-		frappe.throw(
-			_("Unknown grouping {0}.").format(escape_html(str(group_by))), title=_("Opportunity Analysis")
-		)
+		frappe.throw(_("Unknown grouping {0}.").format(bold(group_by)), title=_("Opportunity Analysis"))
 	date_field = values.get("date_field") or "transaction_date"
 	if date_field not in DATE_FIELDS:
-		frappe.throw(
-			_("Unknown date {0}.").format(escape_html(str(date_field))), title=_("Opportunity Analysis")
-		)
+		frappe.throw(_("Unknown date {0}.").format(bold(date_field)), title=_("Opportunity Analysis"))
 	try:
 		months = validate_forecast_months(values.get("months") or 6)
 	except RuleError as e:
 		frappe.throw(e.translated(_), title=_("Opportunity Analysis"))
 
-	from_date = getdate(values["from_date"]) if values.get("from_date") else None
-	to_date = getdate(values["to_date"]) if values.get("to_date") else None
+	from_date = date_arg(values.get("from_date"), _("From Date"))
+	to_date = date_arg(values.get("to_date"), _("To Date"))
 	if require_dates and group_by != FORECAST and not (from_date and to_date):
 		frappe.throw(_("Please set From Date and To Date."), title=_("Opportunity Analysis"))
 	if from_date and to_date and from_date > to_date:
 		frappe.throw(_("From Date must be before To Date."), title=_("Opportunity Analysis"))
+	if group_by == MONTH and from_date and to_date:
+		try:
+			check_month_range(from_date, to_date)
+		except RuleError as e:
+			frappe.throw(e.translated(_), title=_("Opportunity Analysis"))
 
 	values.update(
 		group_by=group_by, date_field=date_field, months=months, from_date=from_date, to_date=to_date

@@ -4,9 +4,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
-from opportunity_plus.opportunity.followers import sync_followers
+from opportunity_plus.messages import bold
+from opportunity_plus.opportunity.followers import check_follower_changes, sync_followers
 from opportunity_plus.opportunity.opportunity_code import set_code
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.opportunity.server_fields import keep_server_fields
 from opportunity_plus.opportunity.stage_history import (
 	get_history,
 	last_move,
@@ -34,6 +36,8 @@ def onload(doc, method=None):
 
 
 def validate(doc, method=None):
+	keep_server_fields(doc)
+	check_follower_changes(doc)
 	apply_pipeline(doc)
 	set_code(doc)
 	set_base_amount(doc)
@@ -109,9 +113,7 @@ def apply_pipeline(doc) -> None:
 	if frappe.get_cached_value("Sales Pipeline", pipeline, "disabled") and (
 		not before or before.get("sales_pipeline") != pipeline
 	):
-		frappe.throw(
-			_("Sales pipeline {0} is disabled.").format(frappe.bold(pipeline)), title=_("Sales Pipeline")
-		)
+		frappe.throw(_("Sales pipeline {0} is disabled.").format(bold(pipeline)), title=_("Sales Pipeline"))
 
 	stages = get_stages(pipeline)
 	needs_quotation = any(stage.require_submitted_quotation for stage in stages)

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate
 
+from opportunity_plus.messages import bold
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
 
@@ -60,7 +61,7 @@ def new_code(doc) -> str:
 		# a code typed by hand may already hold the next number: skip it
 		if not frappe.db.exists("Opportunity", {"opportunity_code": code}):
 			return code
-	frappe.throw(_("Could not find a free opportunity code for series {0}.").format(prefix))
+	frappe.throw(_("Could not find a free opportunity code for series {0}.").format(bold(prefix)))
 
 
 def set_code(doc) -> None:
@@ -90,7 +91,7 @@ def set_code(doc) -> None:
 	if duplicate:
 		frappe.throw(
 			_("Opportunity code {0} is already used by {1}.").format(
-				frappe.bold(doc.opportunity_code), frappe.utils.get_link_to_form("Opportunity", duplicate)
+				bold(doc.opportunity_code), frappe.utils.get_link_to_form("Opportunity", duplicate)
 			),
 			frappe.DuplicateEntryError,
 			title=_("Opportunity Code"),

@@ -1,6 +1,7 @@
 """Permission hooks: stage history is readable exactly where its opportunity is."""
 
 import frappe
+import frappe.share
 
 
 def stage_history_query_conditions(user: str | None = None) -> str:
@@ -8,6 +9,13 @@ def stage_history_query_conditions(user: str | None = None) -> str:
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return ""
+	if frappe.only_has_select_perm("Opportunity", user=user):
+		# "Select" is for picking an opportunity in a link field, not for reading it
+		shared = frappe.share.get_shared("Opportunity", user, rights=["read"])
+		if not shared:
+			return "1=0"
+		names = ", ".join(frappe.db.escape(name) for name in shared)
+		return f"`tabOpportunity Stage History`.`opportunity` in ({names})"
 	try:
 		readable = frappe.get_list("Opportunity", fields=["name"], user=user, run=0, order_by=None)
 	except frappe.PermissionError:

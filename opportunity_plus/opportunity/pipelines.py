@@ -71,6 +71,6 @@ def describe_usage(pipeline: str, counts: dict) -> str:
 	"""'3 opportunities in Qualification, 1 in Won' with links to the filtered list."""
 	parts = []
 	for stage, count in counts.items():
-		label = _("{0} in {1}").format(count, _(stage))
+		label = _("{0} in {1}").format(count, _(stage))  # safe-html: escaped by opportunity_list_link
 		parts.append(opportunity_list_link(label, sales_pipeline=pipeline, sales_stage=stage))
 	return ", ".join(parts)

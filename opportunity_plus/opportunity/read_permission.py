@@ -12,6 +12,7 @@ filter, say), the whole list is used as a subquery instead: slower, the same row
 """
 
 import frappe
+import frappe.share
 from pypika.terms import Criterion
 
 from opportunity_plus.rules.list_sql import plain_where
@@ -42,9 +43,19 @@ def readable_condition(filters: list | dict | None = None) -> Criterion | None:
 	"""The opportunities the user may read (and that match ``filters``), as a condition on
 	``tabOpportunity``; None when that is every opportunity.
 
-	Raises ``frappe.PermissionError`` when the user may read no opportunity at all."""
+	Raises ``frappe.PermissionError`` when the user may read no opportunity at all.
+
+	A role with only "Select" permission (meant for picking an opportunity in a link field) reads
+	nothing through it: such a user reads only the opportunities shared with them, as with no role."""
 	sql = frappe.get_list("Opportunity", fields=["name"], filters=filters, order_by="", run=0)
-	return condition_of_list_sql(sql)
+	condition = condition_of_list_sql(sql)
+	if not frappe.only_has_select_perm("Opportunity"):
+		return condition
+	shared = frappe.share.get_shared("Opportunity", rights=["read"])
+	if not shared:
+		raise frappe.PermissionError
+	only_shared = frappe.qb.DocType("Opportunity").name.isin(shared)
+	return only_shared if condition is None else condition & only_shared
 
 
 def condition_of_list_sql(sql: str) -> Criterion | None:

@@ -5,6 +5,8 @@ result or raise :class:`RuleError`. The adapters (doctype controllers, doc_event
 whitelisted methods) load the data, call the rules and translate the errors.
 """
 
+from html import escape
+
 
 def _(message: str) -> str:
 	"""Mark a message for translation; the adapter translates it when raising."""
@@ -20,5 +22,10 @@ class RuleError(Exception):
 		self.params = params
 
 	def translated(self, translate) -> str:
-		"""Return the message translated with ``translate`` (frappe's ``_``) and filled in."""
-		return translate(self.message).format(**self.params)
+		"""Return the message translated with ``translate`` (frappe's ``_``) and filled in.
+
+		The desk shows messages as HTML: text values are escaped (names, titles and anything else
+		that came from a request or a document show as typed), numbers are put in as they are."""
+		return translate(self.message).format(
+			**{key: escape(value) if isinstance(value, str) else value for key, value in self.params.items()}
+		)

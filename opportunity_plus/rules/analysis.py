@@ -30,6 +30,8 @@ FORECAST = "Forecast"
 GROUPINGS = (STAGE, OWNER, PIPELINE, MONTH, SOURCE, TERRITORY, LOST_REASON, FORECAST)
 
 MAX_FORECAST_MONTHS = 36
+# a month grouping makes one row a month: a range of more years is refused, not built
+MAX_RANGE_YEARS = 20
 
 
 def is_open(status: str | None) -> bool:
@@ -206,6 +208,14 @@ def months_between(start: date, end: date) -> list[str]:
 		months.append(month_key(year, month))
 		year, month = add_months(year, month, 1)
 	return months
+
+
+def check_month_range(start: date, end: date) -> None:
+	"""A month grouping over ``start``..``end`` stays a readable report (one row a month)."""
+	if (end.year - start.year) * 12 + end.month - start.month >= MAX_RANGE_YEARS * 12:
+		raise RuleError(
+			_("Grouped by month, the dates may span at most {years} years."), years=MAX_RANGE_YEARS
+		)
 
 
 def forecast_months(today: date, count: int) -> list[str]:

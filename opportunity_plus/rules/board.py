@@ -17,6 +17,7 @@ from opportunity_plus.rules.pipeline import LOST, WON, Stage
 DAY_SECONDS = 24 * 60 * 60
 DEFAULT_PAGE_LENGTH = 20
 MAX_PAGE_LENGTH = 100
+MAX_START = 10_000_000
 MAX_TEXT_LENGTH = 140
 MAX_LIST_LENGTH = 50
 
@@ -144,8 +145,8 @@ def page_bounds(start, page_length) -> tuple[int, int]:
 		page_length = int(page_length or DEFAULT_PAGE_LENGTH)
 	except (TypeError, ValueError):
 		raise RuleError(_("Paging values must be whole numbers.")) from None
-	if start < 0:
-		raise RuleError(_("Paging values must be whole numbers."))
+	if not 0 <= start <= MAX_START:
+		raise RuleError(_("Paging values are out of range."))
 	return start, min(max(page_length, 1), MAX_PAGE_LENGTH)
 
 

@@ -70,7 +70,8 @@ class TestBulkActions(FrappeTestCase):
 		self.assertEqual(result["message"], "1 moved, 1 already there, 2 refused")
 		reasons = {r["names"][0]: r["reason"] for r in result["refusals"]}
 		self.assertIn("Test Bulk Retail", reasons[retail.name])
-		self.assertIn("does not exist", reasons["CRM-OPP-DOES-NOT-EXIST"])
+		# a missing opportunity reads like one the user may not change: no existence oracle
+		self.assertEqual(reasons["CRM-OPP-DOES-NOT-EXIST"], "Not found, or you may not change it.")
 		self.assertEqual(frappe.db.get_value("Opportunity", main.name, "sales_stage"), "Qualification")
 
 	def test_move_to_lost_takes_the_lost_reasons_of_the_dialog(self):
@@ -142,7 +143,7 @@ class TestBulkActions(FrappeTestCase):
 		self.assertEqual((result["done"], result["refused"]), (1, 2))
 		refusal = result["refusals"][0]
 		self.assertEqual(refusal["names"], [read_only.name, hidden.name])
-		self.assertIn("permission", refusal["reason"])
+		self.assertEqual(refusal["reason"], "Not found, or you may not change it.")
 		self.assertEqual(refusal["labels"], [read_only.name, hidden.name], "no code of an unreadable row")
 		self.assertEqual(frappe.db.get_value("Opportunity", writable.name, "sales_stage"), "Qualification")
 		self.assertEqual(frappe.db.get_value("Opportunity", read_only.name, "sales_stage"), "Prospecting")

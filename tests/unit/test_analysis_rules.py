@@ -186,3 +186,13 @@ def test_reached_counts_an_opportunity_once_whether_it_is_in_the_stage_left_it_o
 		returned={"Qualification": 2},
 	)
 	assert reached == {"Qualification": 10, "Proposal": 3, "Won": 4}
+
+
+def test_a_month_grouping_spans_at_most_twenty_years():
+	from opportunity_plus.rules.analysis import check_month_range
+
+	check_month_range(date(2006, 1, 1), date(2025, 12, 31))  # 240 months: fine
+	with pytest.raises(RuleError):
+		check_month_range(date(2006, 1, 1), date(2026, 1, 1))
+	with pytest.raises(RuleError):
+		check_month_range(date(1, 1, 1), date(9999, 12, 31))

@@ -220,3 +220,9 @@ def test_quick_add_only_into_open_stages_for_leads_and_customers():
 		check_quick_add(WON, "Won", "Lead")
 	with pytest.raises(RuleError, match="Lead or a Customer"):
 		check_quick_add(NEW, "New", "Prospect")
+
+
+def test_page_start_past_any_real_column_is_refused():
+	assert page_bounds(10_000_000, 20) == (10_000_000, 20)
+	with pytest.raises(RuleError):
+		page_bounds(10**15, 20)

@@ -24,5 +24,15 @@ def get(
 ) -> dict:
 	frappe.has_permission("Opportunity", "read", throw=True)
 	if not filters and chart_name:
-		filters = frappe.db.get_value("Dashboard Chart", chart_name, "filters_json")
+		filters = saved_filters(chart_name)
 	return forecast_by_month(filters)
+
+
+def saved_filters(chart_name) -> str | None:
+	"""The filters saved on a Dashboard Chart of this source that the user may read; none otherwise."""
+	if not isinstance(chart_name, str) or not frappe.db.exists("Dashboard Chart", chart_name):
+		return None
+	if not frappe.has_permission("Dashboard Chart", "read", chart_name):
+		return None
+	chart = frappe.db.get_value("Dashboard Chart", chart_name, ["source", "filters_json"], as_dict=True)
+	return chart.filters_json if chart.source == "Opportunity Forecast" else None

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from opportunity_plus.messages import bold
 from opportunity_plus.opportunity.pipelines import (
 	count_opportunities_by_stage,
 	describe_usage,
@@ -38,7 +39,7 @@ class SalesPipeline(Document):
 			frappe.throw(
 				_(
 					"{0} is the default sales pipeline. Make another pipeline the default before deleting it."
-				).format(frappe.bold(self.name)),
+				).format(bold(self.name)),
 				title=_("Cannot Delete Pipeline"),
 			)
 		counts = count_opportunities_by_stage(self.name)
@@ -46,7 +47,9 @@ class SalesPipeline(Document):
 			frappe.throw(
 				_(
 					"Sales pipeline {0} is used by {1} opportunities ({2}). Move them to another pipeline first."
-				).format(frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)),
+				).format(
+					bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
+				),  # safe-html: count, links escaped by describe_usage
 				frappe.LinkExistsError,
 				title=_("Cannot Delete Pipeline"),
 			)
@@ -73,7 +76,7 @@ class SalesPipeline(Document):
 			frappe.throw(
 				_(
 					"These stages cannot be removed because opportunities are in them: {0}. Move them to another stage first."
-				).format(describe_usage(self.name, counts)),
+				).format(describe_usage(self.name, counts)),  # safe-html: links escaped by describe_usage
 				frappe.LinkExistsError,
 				title=_("Stage in Use"),
 			)
@@ -88,6 +91,8 @@ class SalesPipeline(Document):
 			frappe.throw(
 				_(
 					"Sales pipeline {0} still has {1} open opportunities ({2}). Close or move them before disabling it."
-				).format(frappe.bold(self.name), sum(counts.values()), describe_usage(self.name, counts)),
+				).format(
+					bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
+				),  # safe-html: count, links escaped by describe_usage
 				title=_("Pipeline in Use"),
 			)
