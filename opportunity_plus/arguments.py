@@ -11,15 +11,13 @@ from datetime import date, datetime
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 
-from opportunity_plus.messages import bold
+from opportunity_plus.messages import bold, esc
 
 
 def invalid(label: str, expected: str):
-	frappe.throw(
-		_("{0} is not valid: {1}.").format(bold(label), expected),
-		title=_("Invalid Value"),  # safe-html: translated
-	)
+	frappe.throw(_("{0} is not valid: {1}.").format(bold(label), esc(expected)), title=_("Invalid Value"))
 
 
 def json_arg(value, expected_type: type, label: str):
@@ -59,7 +57,7 @@ def text_arg(value, label: str, max_length: int = 140) -> str | None:
 	if not isinstance(value, str):
 		invalid(label, _("it must be a text"))
 	if len(value) > max_length:
-		invalid(label, _("it is longer than {0} characters").format(max_length))
+		invalid(label, _("it is longer than {0} characters").format(cint(max_length)))
 	return value
 
 
@@ -104,5 +102,5 @@ def int_arg(value, label: str, minimum: int, maximum: int) -> int:
 	except (TypeError, ValueError):
 		invalid(label, _("it must be a whole number"))
 	if not minimum <= number <= maximum:
-		invalid(label, _("it must be between {0} and {1}").format(minimum, maximum))
+		invalid(label, _("it must be between {0} and {1}").format(cint(minimum), cint(maximum)))
 	return number

@@ -8,6 +8,7 @@ job that reports its progress and ends with a notification carrying the same sum
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 
 from opportunity_plus.arguments import list_arg, text_arg
 from opportunity_plus.messages import bold
@@ -119,7 +120,9 @@ def run_in_background(action: str, names: list[str], params: dict) -> dict:
 		step = max(1, len(names) // 100)
 		if done % step == 0 or done == len(names):
 			frappe.publish_progress(
-				done * 100 / len(names), title=title, description=_("{0} of {1}").format(done, len(names))
+				done * 100 / len(names),
+				title=title,
+				description=_("{0} of {1}").format(cint(done), len(names)),
 			)
 
 	result = process(action, names, params, on_row=progress)
@@ -180,7 +183,10 @@ def last_message(since: int) -> str:
 def translated_summary(summary: rules.Summary) -> dict:
 	data = summary.as_dict()
 	data["title"] = _(rules.ACTIONS[summary.action][0])
-	data["message"] = ", ".join(_(template).format(**params) for template, params in summary.headline_parts())
+	data["message"] = ", ".join(
+		_(template).format(**params)  # safe-html: counts only (rules.bulk.Summary.headline_parts)
+		for template, params in summary.headline_parts()
+	)
 	return data
 
 
@@ -189,7 +195,7 @@ def notify(result: dict) -> None:
 	lines = "".join(
 		"<li>{}{}: {}</li>".format(
 			frappe.utils.escape_html(", ".join(refusal["labels"])),
-			" " + _("and {0} more").format(refusal["more"]) if refusal["more"] else "",
+			" " + _("and {0} more").format(cint(refusal["more"])) if refusal["more"] else "",
 			frappe.utils.escape_html(refusal["reason"]),
 		)
 		for refusal in result["refusals"]

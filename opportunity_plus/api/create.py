@@ -10,7 +10,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import add_days, getdate, nowdate
 
 from opportunity_plus.arguments import json_arg, text_arg
-from opportunity_plus.messages import bold
+from opportunity_plus.messages import bold, esc
 
 
 def get_opportunity(name: str):
@@ -39,8 +39,8 @@ def customer_of(opp) -> str:
 	if not customer:
 		frappe.throw(
 			_("{0} {1} is not a customer yet. Use Create > Customer on the opportunity first.").format(
-				_(opp.opportunity_from),
-				bold(opp.party_name),  # safe-html: a doctype name
+				esc(_(opp.opportunity_from)),
+				bold(opp.party_name),
 			),
 			title=_("Customer Needed"),
 		)
@@ -119,7 +119,7 @@ def make_issue(source_name: str):
 		opp,
 		"Issue",
 		{
-			"subject": _("Support for {0}").format(display_name(opp)),
+			"subject": _("Support for {0}").format(esc(display_name(opp))),
 			"raised_by": opp.contact_email,
 			"company": opp.company,
 			**({party: opp.party_name} if party else {}),

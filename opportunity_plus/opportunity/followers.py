@@ -63,7 +63,7 @@ def check_follower_changes(doc) -> None:
 		else {}
 	)
 	for row in doc.get("opportunity_followers") or []:
-		row.set(SHARE_CREATED, saved.get(row.user) or 0)
+		setattr(row, SHARE_CREATED, saved.get(row.user) or 0)
 
 	previous, current = set(saved), follower_users(doc)
 	added, removed = current - previous, previous - current
@@ -91,7 +91,7 @@ def sync_followers(doc) -> None:
 			"DocShare", {"share_doctype": doc.doctype, "share_name": doc.name, "user": row.user}
 		):
 			add_docshare(doc.doctype, doc.name, row.user, read=1, write=1)
-			row.set(SHARE_CREATED, 1)
+			setattr(row, SHARE_CREATED, 1)
 			row.db_set(SHARE_CREATED, 1, update_modified=False)
 		follow(doc.doctype, doc.name, row.user)
 

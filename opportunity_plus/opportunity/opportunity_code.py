@@ -91,7 +91,8 @@ def set_code(doc) -> None:
 	if duplicate:
 		frappe.throw(
 			_("Opportunity code {0} is already used by {1}.").format(
-				bold(doc.opportunity_code), frappe.utils.get_link_to_form("Opportunity", duplicate)
+				bold(doc.opportunity_code),
+				frappe.utils.get_link_to_form("Opportunity", duplicate),  # safe-html: Frappe link to a name
 			),
 			frappe.DuplicateEntryError,
 			title=_("Opportunity Code"),

@@ -14,6 +14,7 @@ from frappe.desk.doctype.notification_log.notification_log import make_notificat
 from frappe.query_builder import DocType
 from frappe.utils import add_days, escape_html, fmt_money, format_date, get_datetime, getdate, now_datetime
 
+from opportunity_plus.messages import bold, esc
 from opportunity_plus.rules.analysis import NOT_OPEN_STATUSES
 from opportunity_plus.rules.reminders import (
 	DEFAULT_DAYS_BEFORE_CLOSING,
@@ -225,9 +226,9 @@ def subject(reminder: Reminder, row, lang: str) -> str:
 	if "stage" in params:
 		params["stage"] = escape_html(_(params["stage"], lang=lang))
 	return _(template, lang=lang).format(
-		title=f"<b>{escape_html(title)}</b>",
-		date=format_date(row.expected_closing) if row.expected_closing else "",
-		**params,
+		title=bold(title),
+		date=esc(format_date(row.expected_closing) if row.expected_closing else ""),
+		**params,  # safe-html: day counts, and the stage escaped above
 	)
 
 

@@ -7,6 +7,7 @@ from frappe.utils import get_datetime, time_diff_in_seconds
 from pypika.analytics import RowNumber
 from pypika.terms import Case
 
+from opportunity_plus.messages import esc
 from opportunity_plus.rules.durations import describe_duration
 
 FLAG = "opportunity_plus_stage_change"
@@ -87,7 +88,7 @@ def get_history(opportunity: str, limit: int = 50) -> list[dict]:
 	)
 	for row in rows:
 		row.time_in_from_stage = (
-			_("{0} in {1}").format(describe_duration(row.seconds_in_from_stage, _), _(row.from_stage))
+			_("{0} in {1}").format(describe_duration(row.seconds_in_from_stage, _), esc(_(row.from_stage)))
 			if row.from_stage and row.seconds_in_from_stage is not None
 			else ""
 		)

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint
 
 from opportunity_plus.messages import bold
 from opportunity_plus.opportunity.pipelines import (
@@ -48,8 +49,10 @@ class SalesPipeline(Document):
 				_(
 					"Sales pipeline {0} is used by {1} opportunities ({2}). Move them to another pipeline first."
 				).format(
-					bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
-				),  # safe-html: count, links escaped by describe_usage
+					bold(self.name),
+					cint(sum(counts.values())),
+					describe_usage(self.name, counts),  # safe-html: links whose labels it escapes
+				),
 				frappe.LinkExistsError,
 				title=_("Cannot Delete Pipeline"),
 			)
@@ -92,7 +95,9 @@ class SalesPipeline(Document):
 				_(
 					"Sales pipeline {0} still has {1} open opportunities ({2}). Close or move them before disabling it."
 				).format(
-					bold(self.name), sum(counts.values()), describe_usage(self.name, counts)
-				),  # safe-html: count, links escaped by describe_usage
+					bold(self.name),
+					cint(sum(counts.values())),
+					describe_usage(self.name, counts),  # safe-html: links whose labels it escapes
+				),
 				title=_("Pipeline in Use"),
 			)
