@@ -29,15 +29,25 @@ doc_events = {
 		"on_trash": "opportunity_plus.opportunity.events.on_trash",
 	},
 	"Quotation": {
+		"validate": "opportunity_plus.opportunity.linked_documents.validate_sales_document",
+		"before_submit": "opportunity_plus.opportunity.linked_documents.before_submit_sales_document",
 		"on_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_submit",
 		"on_cancel": "opportunity_plus.opportunity.sales_flow.quotation_on_cancel",
 		"on_update_after_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_update_after_submit",
 	},
 	"Sales Order": {
-		"validate": "opportunity_plus.opportunity.sales_flow.sales_order_validate",
+		# link the order to its quotation's opportunity first, then check every linked opportunity
+		"validate": [
+			"opportunity_plus.opportunity.sales_flow.sales_order_validate",
+			"opportunity_plus.opportunity.linked_documents.validate_sales_document",
+		],
+		"before_submit": "opportunity_plus.opportunity.linked_documents.before_submit_sales_document",
 		"on_submit": "opportunity_plus.opportunity.sales_flow.sales_order_on_submit",
 		"on_cancel": "opportunity_plus.opportunity.sales_flow.sales_order_on_cancel",
 	},
+	"Contract": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
+	"Issue": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
+	"Project": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
 }
 
 # Permissions

@@ -7,22 +7,29 @@ the opportunity's timeline and in its Activities and Notes tabs like anything ma
 - email: Communication, medium Email, logged only (nothing is sent);
 - meeting: Event, category Meeting, with the opportunity (and its party) as participants;
 - note: CRM Note in the opportunity's Notes table (ERPNext's ``add_note``);
-- todo: ToDo assigned to a user, referencing the opportunity.
+- todo: an assignment (ToDo) through Frappe's own Assign To, referencing the opportunity.
 
 Calls, emails and meetings can ask for a follow-up to-do in the same step.
+
+Logging anything is a change to the opportunity's record, so it needs write permission on it (and
+Frappe's email permission for an email). Every input is checked before anything is written: the
+kind, the direction, the dates, the email address and the assignees.
 """
 
 import frappe
-import frappe.share
 from frappe import _
-from frappe.utils import add_to_date, get_datetime, getdate, now_datetime, strip_html
+from frappe.desk.form import assign_to as assignments
+from frappe.utils import add_to_date, get_datetime, now_datetime, strip_html, validate_email_address
+
+from opportunity_plus.messages import bold, esc
 
 KINDS = ("call", "email", "meeting", "note", "todo")
 DIRECTIONS = ("Sent", "Received")
 MEETING_MINUTES = 30
+FOLLOWED_UP = ("call", "email", "meeting")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def log_activity(
 	opportunity: str,
 	kind: str,
@@ -38,32 +45,104 @@ def log_activity(
 	follow_up_by: str | None = None,
 ) -> dict:
 	"""Log one activity on ``opportunity``; returns what was made, for the form to show."""
+	doc = get_opportunity_to_log_on(opportunity)
 	if kind not in KINDS:
-		frappe.throw(_("Unknown activity {0}.").format(frappe.bold(kind)))
-	doc = frappe.get_doc("Opportunity", opportunity)
-	# a note changes the opportunity itself; the other kinds are linked records, like a comment
-	doc.check_permission("write" if kind == "note" else "read")
+		frappe.throw(_("Unknown activity {0}.").format(bold(kind)), title=_("Invalid Activity"))
+	if kind == "email" and not frappe.has_permission("Opportunity", "email", doc):
+		frappe.throw(
+			_("You cannot log emails on opportunity {0}.").format(bold(doc.name)), frappe.PermissionError
+		)
+
+	# check everything first: nothing is written when any input is wrong
 	content = (content or "").strip()
 	subject = (subject or "").strip()
-	when = get_datetime(on) if on else now_datetime()
+	when = parse_datetime(on, _("When")) or now_datetime()
+	ends = parse_datetime(ends_on, _("Ends On"))
+	due = parse_date(due_date, _("Due Date"))
+	follow_up = parse_date(follow_up_on, _("Follow Up On")) if kind in FOLLOWED_UP else None
+	if kind in ("call", "email"):
+		direction = direction or "Sent"
+		if direction not in DIRECTIONS:
+			frappe.throw(_("Direction must be Sent or Received."), title=_("Invalid Activity"))
+	if kind == "note" and not strip_html(content).strip():
+		frappe.throw(_("Write the note first."), title=_("Invalid Activity"))
+	if kind == "todo":
+		if not strip_html(content or subject).strip():
+			frappe.throw(_("Describe the to-do first."), title=_("Invalid Activity"))
+		assignee = check_assignee(doc, assign_to)
+		if open_todo(doc, assignee):
+			frappe.throw(
+				_("{0} already has an open to-do on this opportunity.").format(bold(assignee)),
+				title=_("Invalid Activity"),
+			)
+	if kind == "meeting":
+		ends = ends or add_to_date(when, minutes=MEETING_MINUTES)
+		if ends <= when:
+			frappe.throw(_("The meeting must end after it starts."), title=_("Invalid Activity"))
+	if kind in ("call", "email"):
+		sender, recipients = addresses(doc, kind, direction, email)
+	if follow_up:
+		follow_up_assignee = check_assignee(doc, follow_up_by)
 
 	if kind == "note":
-		if not strip_html(content).strip():
-			frappe.throw(_("Write the note first."))
 		doc.add_note(content)
 		made = {"doctype": "CRM Note", "name": doc.notes[-1].name, "message": _("Note added.")}
 	elif kind == "todo":
-		made = make_todo(doc, content or subject, assign_to, due_date)
+		# typed as plain text; the description is HTML (and goes into the assignee's notification)
+		made = {"doctype": "ToDo", "name": assign(doc, assignee, esc(content or subject), due)}
 		made["message"] = _("To-do created.")
 	elif kind == "meeting":
-		made = make_meeting(doc, subject, content, when, get_datetime(ends_on) if ends_on else None)
+		made = make_meeting(doc, subject, content, when, ends)
 	else:
-		made = make_communication(doc, kind, subject, content, direction or "Sent", email, when)
+		made = make_communication(doc, kind, subject, content, direction, sender, recipients, when)
 
-	if follow_up_on and kind in ("call", "email", "meeting"):
-		description = _("Follow up: {0}").format(subject or made.get("subject") or doc.title or doc.name)
-		made["follow_up"] = make_todo(doc, description, follow_up_by, follow_up_on)["name"]
+	if follow_up:
+		# made["subject"] is a default subject, already escaped
+		text = esc(subject) if subject else made.get("subject") or esc(doc.title or doc.name)
+		description = _("Follow up: {0}").format(text)  # safe-html: esc()'d just above, or a default subject
+		made["follow_up"] = assign(doc, follow_up_assignee, description, follow_up)
 	return made
+
+
+def get_opportunity_to_log_on(name: str):
+	"""The opportunity, if the user may change it; one answer for missing and not permitted."""
+	doc = frappe.get_doc("Opportunity", name) if name and frappe.db.exists("Opportunity", name) else None
+	if not doc or not doc.has_permission("write"):
+		frappe.throw(
+			_("You cannot log activities on opportunity {0}.").format(bold(name)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	return doc
+
+
+def parse_datetime(value: str | None, label: str):
+	if not value:
+		return None
+	try:
+		parsed = get_datetime(value)  # None for Frappe's "invalid date" strings such as 0000-00-00
+	except (ValueError, TypeError, OverflowError):
+		parsed = None
+	if not parsed:
+		frappe.throw(
+			_("{0} is not a valid date and time for {1}.").format(bold(value), esc(label)),
+			title=_("Invalid Date"),
+		)
+	return parsed
+
+
+def parse_date(value: str | None, label: str):
+	if not value:
+		return None
+	try:
+		parsed = get_datetime(value)
+	except (ValueError, TypeError, OverflowError):
+		parsed = None
+	if not parsed:
+		frappe.throw(
+			_("{0} is not a valid date for {1}.").format(bold(value), esc(label)), title=_("Invalid Date")
+		)
+	return parsed.date()
 
 
 def party_link(doc) -> tuple[str, str] | None:
@@ -76,21 +155,46 @@ def party_title(doc) -> str:
 	return doc.get("customer_name") or doc.get("title") or doc.get("party_name") or doc.name
 
 
-def make_communication(doc, kind, subject, content, direction, email, when) -> dict:
-	if direction not in DIRECTIONS:
-		frappe.throw(_("Direction must be Sent or Received."))
+def my_address() -> str:
+	return frappe.db.get_value("User", frappe.session.user, "email") or frappe.session.user
+
+
+def addresses(doc, kind: str, direction: str, email: str | None) -> tuple[str, str | None]:
+	"""(sender, recipients) of a logged call or email: the user sends; only a valid address receives.
+
+	What the user sent comes from the user's own address. What was received comes from the given
+	address (for an email, the opportunity's contact email by default), checked to be one valid
+	email address: the sender is never free text."""
+	email = (email or "").strip()
+	if kind == "email":
+		email = email or (doc.get("contact_email") or "").strip()
+	if direction == "Sent":
+		if kind == "call":
+			return my_address(), None
+		return my_address(), (validate_email_address(email, throw=True) if email else None)
+	if not email:
+		if kind == "call":
+			return my_address(), None
+		frappe.throw(_("Enter the email address the email was received from."), title=_("Invalid Activity"))
+	sender = validate_email_address(email, throw=True)
+	if "," in sender:
+		frappe.throw(
+			_("{0} is not one email address. Enter the single address it came from.").format(bold(email)),
+			title=_("Invalid Activity"),
+		)
+	return sender, my_address() if kind == "email" else None
+
+
+def make_communication(doc, kind, subject, content, direction, sender, recipients, when) -> dict:
+	party = party_title(doc)
 	if kind == "call":
 		medium = "Phone"
-		default_subject = (_("Call to {0}") if direction == "Sent" else _("Call from {0}")).format(
-			party_title(doc)
-		)
+		default_subject = (_("Call to {0}") if direction == "Sent" else _("Call from {0}")).format(esc(party))
 	else:
 		medium = "Email"
 		default_subject = (_("Email to {0}") if direction == "Sent" else _("Email from {0}")).format(
-			party_title(doc)
+			esc(party)
 		)
-	email = (email or doc.get("contact_email") or "").strip()
-	me = frappe.db.get_value("User", frappe.session.user, "email") or frappe.session.user
 	communication = frappe.get_doc(
 		{
 			"doctype": "Communication",
@@ -105,13 +209,13 @@ def make_communication(doc, kind, subject, content, direction, email, when) -> d
 			"status": "Linked",
 			"seen": 1,
 			"phone_no": (doc.get("contact_mobile") or doc.get("phone")) if medium == "Phone" else None,
-			"sender": (email if direction == "Received" else me) if medium == "Email" else me,
-			"recipients": (email if direction == "Sent" else me) if medium == "Email" else None,
+			"sender": sender,
+			"recipients": recipients,
 		}
 	)
 	if link := party_link(doc):
 		communication.add_link(*link)
-	# permission was checked on the opportunity, as Frappe's own "New Email" does
+	# write (and for an email, email) permission was checked on the opportunity
 	communication.insert(ignore_permissions=True)
 	return {
 		"doctype": "Communication",
@@ -122,16 +226,13 @@ def make_communication(doc, kind, subject, content, direction, email, when) -> d
 
 
 def make_meeting(doc, subject, content, starts_on, ends_on) -> dict:
-	ends_on = ends_on or add_to_date(starts_on, minutes=MEETING_MINUTES)
-	if ends_on <= starts_on:
-		frappe.throw(_("The meeting must end after it starts."))
 	participants = [{"reference_doctype": doc.doctype, "reference_docname": doc.name}]
 	if link := party_link(doc):
 		participants.append({"reference_doctype": link[0], "reference_docname": link[1]})
 	event = frappe.get_doc(
 		{
 			"doctype": "Event",
-			"subject": subject or _("Meeting with {0}").format(party_title(doc)),
+			"subject": subject or _("Meeting with {0}").format(esc(party_title(doc))),
 			"description": content or None,
 			"event_category": "Meeting",
 			"event_type": "Private",
@@ -151,27 +252,57 @@ def make_meeting(doc, subject, content, starts_on, ends_on) -> dict:
 	}
 
 
-def make_todo(doc, description, user, date) -> dict:
-	user = user or doc.get("opportunity_owner") or frappe.session.user
-	if not frappe.db.exists("User", user):
-		frappe.throw(_("User {0} does not exist.").format(frappe.bold(user)))
-	if not strip_html(description or "").strip():
-		frappe.throw(_("Describe the to-do first."))
+def check_assignee(doc, user: str | None) -> str:
+	"""The user a to-do goes to: an enabled system user who can open the opportunity, or can be given it.
+
+	One message for a user that does not exist, is disabled, is a website user or Guest."""
+	user = (user or doc.get("opportunity_owner") or frappe.session.user).strip()
+	found = frappe.db.get_value("User", user, ["name", "user_type", "enabled"], as_dict=True)
+	if not found or found.user_type != "System User" or not found.enabled or found.name == "Guest":
+		frappe.throw(
+			_("{0} cannot be given a to-do: choose an enabled system user.").format(bold(user)),
+			title=_("Invalid Assignee"),
+		)
+	user = found.name
 	if not frappe.has_permission(doc=doc, user=user):
-		# as Frappe's own Assign To does: the assignee gets the opportunity shared to be able to open it
-		frappe.share.add(doc.doctype, doc.name, user)
-	todo = frappe.get_doc(
+		# Frappe's Assign To shares the opportunity with the assignee; checked here before anything is written
+		if frappe.get_system_settings("disable_document_sharing"):
+			frappe.throw(
+				_(
+					"{0} cannot open this opportunity and document sharing is disabled. "
+					"Give them access to it before assigning."
+				).format(bold(user)),
+				title=_("Missing Permission"),
+			)
+		if not frappe.has_permission(doc.doctype, "share", doc):
+			frappe.throw(
+				_("{0} cannot open this opportunity and you may not share it with them.").format(bold(user)),
+				frappe.PermissionError,
+				title=_("Missing Permission"),
+			)
+	return user
+
+
+def open_todo(doc, user: str) -> str | None:
+	return frappe.db.get_value(
+		"ToDo",
+		{"reference_type": doc.doctype, "reference_name": doc.name, "allocated_to": user, "status": "Open"},
+		"name",
+		order_by="creation desc",
+	)
+
+
+def assign(doc, user: str, description: str, date) -> str:
+	"""Assign through Frappe's own Assign To (sharing, notification, followers); the ToDo's name.
+
+	A user who already has an open to-do on the opportunity keeps it (Frappe says so)."""
+	assignments.add(
 		{
-			"doctype": "ToDo",
-			"allocated_to": user,
-			"reference_type": doc.doctype,
-			"reference_name": doc.name,
+			"assign_to": [user],
+			"doctype": doc.doctype,
+			"name": doc.name,
 			"description": description,
-			"date": getdate(date) if date else None,
-			"assigned_by": frappe.session.user,
-			"priority": "Medium",
+			"date": str(date) if date else None,
 		}
 	)
-	# the user was checked on the opportunity; a to-do for a colleague is an assignment
-	todo.insert(ignore_permissions=True)
-	return {"doctype": "ToDo", "name": todo.name}
+	return open_todo(doc, user)

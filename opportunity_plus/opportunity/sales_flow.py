@@ -47,7 +47,9 @@ def move(opportunity, stage: str | None, reference, **changes) -> None:
 	doc.flags.opportunity_plus_flow = True
 	doc.flags.opportunity_plus_via = reference.doctype
 	doc.flags.opportunity_plus_reference = (reference.doctype, reference.name)
-	# the user acted on the quotation or order; the opportunity follows as a consequence
+	# the user acted on the quotation or order; the opportunity follows as a consequence. Which
+	# opportunities a document may move (the user's own to edit, of the same party) is checked when it
+	# is saved and submitted, in linked_documents.py
 	doc.flags.ignore_permissions = True
 	doc.save()
 
