@@ -73,6 +73,14 @@ test("label text stays readable on its colour and colours are sanitised", () => 
 	assert.equal(safe_color("blue"), "blue");
 	assert.equal(safe_color("red;x:y"), null);
 	assert.equal(safe_color("url(javascript:1)"), null);
+	// nothing that could leave a style attribute or add a declaration
+	assert.equal(safe_color('#fff" onmouseover="window.__xss=1'), null);
+	assert.equal(safe_color("#fff' autofocus onfocus='x"), null);
+	assert.equal(safe_color("red;background:red"), null);
+	assert.equal(safe_color("#5E64FF;"), null);
+	assert.equal(safe_color("&lt;b&gt;"), null);
+	assert.equal(safe_color(null), null);
+	assert.equal(safe_color("  #abc  "), "#abc");
 });
 
 test("card summary for screen readers", () => {

@@ -207,8 +207,9 @@ frappe.ui.form.on("Opportunity", {
 					})
 					.then((r) => {
 						dialog.hide();
+						// the server's confirmation is plain text; the alert shows HTML
 						frappe.show_alert({
-							message: r.message?.message || __("Saved"),
+							message: frappe.utils.escape_html(r.message?.message || __("Saved")),
 							indicator: "green",
 						});
 						frm.reload_doc();

@@ -8,6 +8,14 @@
 	const BULK = "opportunity_plus.api.bulk.";
 	const DONE_EVENT = "opportunity_plus_bulk_done";
 	const MAX_PILLS = 2;
+	const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
+	// a colour for a style attribute, or null: never lets arbitrary text into CSS
+	const safe_color = (value) => {
+		const text = String(value || "").trim();
+		return /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(text) || /^[a-z]{3,20}$/i.test(text)
+			? text
+			: null;
+	};
 
 	// Loaded once per list load: pipeline -> ordered stages ({sales_stage, color, stage_type}).
 	const state = { pipelines: {}, label_colors: {}, loaded: null };
@@ -131,18 +139,16 @@
 					const pills = labels
 						.slice(0, MAX_PILLS)
 						.map((label) => {
-							const color = state.label_colors[label] || "#7C8A9A";
-							return `<span class="op-label-pill" data-label="${frappe.utils.escape_html(
+							const color = safe_color(state.label_colors[label]) || "#7C8A9A";
+							return `<span class="op-label-pill" data-label="${esc(
 								label
-							)}" style="--op-label: ${frappe.utils.escape_html(color)}"
-								title="${__("Show opportunities labelled {0}", [
-									frappe.utils.escape_html(label),
-								])}">${frappe.utils.escape_html(label)}</span>`;
+							)}" style="--op-label: ${color}"
+								title="${esc(__("Show opportunities labelled {0}", [label]))}">${esc(label)}</span>`;
 						})
 						.join("");
 					const rest = more
 						? `<span class="op-label-pill" style="--op-label: var(--text-muted)"
-								title="${frappe.utils.escape_html(labels.slice(MAX_PILLS).join(", "))}">+${more}</span>`
+								title="${esc(labels.slice(MAX_PILLS).join(", "))}">+${esc(more)}</span>`
 						: "";
 					$subject.append(
 						`<span class="level-item op-list-labels">${pills}${rest}</span>`
@@ -206,7 +212,6 @@
 	// ------------------------------------------------------------ bulk actions
 
 	function summary_html(result) {
-		const esc = frappe.utils.escape_html;
 		const refusals = (result.refusals || [])
 			.map((refusal) => {
 				const links = refusal.labels
@@ -217,15 +222,15 @@
 						)}</a>`;
 					})
 					.join(", ");
-				const more = refusal.more ? " " + __("and {0} more", [refusal.more]) : "";
+				const more = refusal.more ? " " + esc(__("and {0} more", [refusal.more])) : "";
 				return `<li><b>${links}${more}</b>: ${esc(refusal.reason)}</li>`;
 			})
 			.join("");
 		return `<p class="op-bulk-headline">${esc(result.message)}</p>
 			${
 				refusals
-					? `<p>${__(
-							"Refused, and why:"
+					? `<p>${esc(
+							__("Refused, and why:")
 					  )}</p><ul class="op-bulk-refusals">${refusals}</ul>`
 					: ""
 			}`;
@@ -233,7 +238,8 @@
 
 	function show_summary(result, listview) {
 		const indicator = result.refused ? "orange" : "green";
-		frappe.msgprint({ title: result.title, message: summary_html(result), indicator });
+		// the dialog title is HTML too
+		frappe.msgprint({ title: esc(result.title), message: summary_html(result), indicator });
 		listview.clear_checked_items && listview.clear_checked_items();
 		listview.refresh();
 	}
@@ -255,8 +261,8 @@
 				const result = r.message || {};
 				if (result.queued) {
 					frappe.msgprint({
-						title: result.title,
-						message: result.message,
+						title: esc(result.title),
+						message: esc(result.message),
 						indicator: "blue",
 					});
 					frappe.realtime.off(DONE_EVENT);
@@ -280,8 +286,14 @@
 
 	function move_dialog(listview) {
 		load_colors().then(() => {
+			// a Select control puts its labels in as HTML
 			const stage_options = (pipeline) =>
-				[""].concat((state.pipelines[pipeline] || []).map((row) => row.sales_stage));
+				[""].concat(
+					(state.pipelines[pipeline] || []).map((row) => ({
+						value: row.sales_stage,
+						label: esc(__(row.sales_stage)),
+					}))
+				);
 			const stage_type = (pipeline, stage) => find_stage(pipeline, stage)?.stage_type;
 			const dialog = new frappe.ui.Dialog({
 				title: __("Move to Stage"),
@@ -442,19 +454,21 @@
 		]),
 	];
 
+	// The list and the form put the label and the filter into HTML (the filter in a quoted
+	// attribute) without escaping them.
 	settings.get_indicator = (doc) => {
 		if (!doc.sales_stage) {
 			return [
-				__(doc.status),
+				esc(__(doc.status)),
 				frappe.utils.guess_colour(doc.status),
-				"status,=," + doc.status,
+				esc("status,=," + doc.status),
 			];
 		}
 		const stage = find_stage(doc.sales_pipeline, doc.sales_stage);
 		return [
-			__(doc.sales_stage),
+			esc(__(doc.sales_stage)),
 			color_class(stage?.color),
-			"sales_stage,=," + doc.sales_stage,
+			esc("sales_stage,=," + doc.sales_stage),
 		];
 	};
 
@@ -469,17 +483,41 @@
 						doc.probability,
 				  ])
 				: "";
-			return `<span class="ellipsis" title="${frappe.utils.escape_html(
-				title
-			)}">${amount}</span>`;
+			return `<span class="ellipsis" title="${esc(title)}">${esc(amount)}</span>`;
 		},
 	};
+
+	// Frappe's list puts a Data column's value, and the filter of a Link column, into HTML without
+	// escaping them (a title, a party name or a stage name could carry markup or quotes): those
+	// columns are drawn here, the same way but escaped.
+	function escape_columns(listview) {
+		const formatters = (settings.formatters = settings.formatters || {});
+		const link_types = ["Link", "Dynamic Link"];
+		const translated = frappe.boot?.translated_doctypes || [];
+		const meta = frappe.get_meta(listview.doctype);
+		// the subject (title) is escaped by Frappe and reads its formatter as text
+		const subject = [meta.title_field, listview.columns?.[0]?.df?.fieldname];
+		meta.fields.forEach((df) => {
+			if (formatters[df.fieldname] || subject.includes(df.fieldname)) return;
+			if (df.fieldtype !== "Data" && !link_types.includes(df.fieldtype)) return;
+			formatters[df.fieldname] = (value, _df, doc) => {
+				if (value == null || value === "") return "";
+				const title_field = listview.link_field_title_fields?.[df.fieldname];
+				let shown = (title_field && doc[`${df.fieldname}_${title_field}`]) || value;
+				if (df.fieldtype === "Link" && translated.includes(df.options)) shown = __(shown);
+				return `<span class="ellipsis" title="${esc(__(df.label))}: ${esc(shown)}">
+					<a class="filterable ellipsis" data-filter="${esc(`${df.fieldname},=,${value}`)}">${esc(shown)}</a>
+				</span>`;
+			};
+		});
+	}
 
 	// the code is what people recognise an opportunity by: no separate ID column
 	settings.hide_name_column = true;
 
 	settings.onload = function (listview) {
 		erpnext_onload && erpnext_onload(listview);
+		escape_columns(listview);
 		listview.$result.addClass("op-opportunity-list");
 		// the indicator column shows the stage: say so, and sort by it
 		const indicator = (listview.columns || []).find((col) => col.type === "Status");

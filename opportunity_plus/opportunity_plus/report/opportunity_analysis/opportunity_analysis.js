@@ -114,6 +114,28 @@ frappe.query_reports["Opportunity Analysis"] = {
 		},
 	],
 
+	onload(report) {
+		// The chart's axis shows group names as text, but its tooltip puts them in as HTML: escape
+		// them there. The report page is shared by all reports, so wrap it once and only act here.
+		if (report.opportunity_plus_chart_escaped) return;
+		report.opportunity_plus_chart_escaped = true;
+		const render_chart = report.render_chart.bind(report);
+		report.render_chart = (options) => {
+			if (report.report_name === "Opportunity Analysis" && options) {
+				const tooltip = options.tooltipOptions || {};
+				const format_x = tooltip.formatTooltipX;
+				options.tooltipOptions = {
+					...tooltip,
+					formatTooltipX: (label) => {
+						const text = format_x ? format_x(label) : label;
+						return frappe.utils.escape_html(text == null ? "" : String(text));
+					},
+				};
+			}
+			return render_chart(options);
+		};
+	},
+
 	formatter(value, row, column, data, default_formatter) {
 		// group names and competitors are data: shown as text, never as HTML
 		if (["group", "competitors"].includes(column.fieldname) && value) {

@@ -222,9 +222,10 @@ export class OpportunityBoard {
 
 	fill_pipelines(pipelines) {
 		const field = this.fields.pipeline;
+		// a Select control puts its labels in as HTML
 		field.df.options = (pipelines || []).map((p) => ({
 			value: p.name,
-			label: p.pipeline_name || p.name,
+			label: esc(p.pipeline_name || p.name),
 		}));
 		field.set_options?.();
 		field.refresh();
@@ -500,7 +501,7 @@ export class OpportunityBoard {
 			? `<span class="op-card-followers" title="${esc(
 					followers_label(card.follower_count, __)
 			  )}">
-				${frappe.utils.icon("users", "xs")} ${card.follower_count}</span>`
+				${frappe.utils.icon("users", "xs")} ${esc(card.follower_count)}</span>`
 			: "";
 		const classes = ["op-board-card"];
 		if (card.is_stale) classes.push("is-stale");
@@ -674,7 +675,7 @@ export class OpportunityBoard {
 		const card = found.card;
 		const targets = move_targets(this.state.columns, card);
 		const dialog = new frappe.ui.Dialog({
-			title: __("Move {0} to…", [card_title(card)]),
+			title: __("Move {0} to…", [esc(card_title(card))]),
 			fields: [{ fieldtype: "HTML", fieldname: "stages" }],
 		});
 		const buttons = targets
@@ -738,7 +739,7 @@ export class OpportunityBoard {
 			this.state.apply_move(result);
 			if (from_stage !== to_stage) {
 				frappe.show_alert({
-					message: __("{0} moved to {1}", [card_title(card), __(to_stage)]),
+					message: __("{0} moved to {1}", [esc(card_title(card)), esc(__(to_stage))]),
 					indicator: "green",
 				});
 			}
@@ -764,7 +765,7 @@ export class OpportunityBoard {
 		return new Promise((resolve) => {
 			let done = false;
 			const dialog = new frappe.ui.Dialog({
-				title: __("Move {0} to {1}", [card_title(card), __(column.sales_stage)]),
+				title: __("Move {0} to {1}", [esc(card_title(card)), esc(__(column.sales_stage))]),
 				fields: [
 					{
 						fieldtype: "Table MultiSelect",
@@ -817,7 +818,10 @@ export class OpportunityBoard {
 					fieldtype: "Select",
 					fieldname: "stage",
 					label: __("Stage"),
-					options: open.map((c) => ({ value: c.sales_stage, label: __(c.sales_stage) })),
+					options: open.map((c) => ({
+						value: c.sales_stage,
+						label: esc(__(c.sales_stage)),
+					})),
 					default: stage,
 					reqd: 1,
 				},
@@ -876,8 +880,8 @@ export class OpportunityBoard {
 					this.render_cards(values.stage);
 					frappe.show_alert({
 						message: __("{0} added to {1}", [
-							card_title(result.card || {}),
-							__(values.stage),
+							esc(card_title(result.card || {})),
+							esc(__(values.stage)),
 						]),
 						indicator: "green",
 					});
