@@ -205,20 +205,24 @@ def xss(browser, site_url):
 		{
 			"pipeline_name": f"XSS Pipe {sfx} {DQ}",
 			"stages": [
-				{"sales_stage": open_a, "stage_type": "Open", "probability": 10, "color": BAD_COLOR},
+				{"sales_stage": open_a, "stage_type": "Open", "probability": 10, "color": "#5E64FF"},
 				{"sales_stage": open_b, "stage_type": "Open", "probability": 40, "color": "#ECAD4B"},
 				{"sales_stage": won, "stage_type": "Won", "probability": 100, "color": "#28A745"},
 			],
 		},
 	)["name"]
+	# a colour that would break out of a style attribute is refused by the server itself
+	for bad in (BAD_COLOR, "red;x:y"):
+		status, _refused = rest(
+			page, "POST", "/api/resource/Opportunity%20Label", {"label_name": f"XSS Bad {sfx}", "color": bad}
+		)
+		assert status == 417, f"a label coloured {bad!r} was accepted: {status}"
 	data["labels"] = [
-		make("Opportunity Label", {"label_name": f"XSS Label {sfx} {SQ}", "color": BAD_COLOR})["name"],
-		make("Opportunity Label", {"label_name": f"XSS Tag {sfx} {DQ}", "color": "red;x:y"})["name"],
+		make("Opportunity Label", {"label_name": f"XSS Label {sfx} {SQ}", "color": "#E24C4C"})["name"],
+		make("Opportunity Label", {"label_name": f"XSS Tag {sfx} {DQ}", "color": "red"})["name"],
 	]
 	customer = make("Customer", {"customer_name": f"XSS Cust {sfx} {DQ}"})
-	lead = make(
-		"Lead", {"first_name": f"XSS Lead {sfx} {SQ}", "company_name": f"XSS Co {sfx} {TAG}"}
-	)
+	lead = make("Lead", {"first_name": f"XSS Lead {sfx} {SQ}", "company_name": f"XSS Co {sfx} {TAG}"})
 	user = make(
 		"User",
 		{

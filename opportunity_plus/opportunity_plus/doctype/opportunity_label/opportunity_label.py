@@ -1,8 +1,17 @@
 # Copyright (c) 2026, Opportunity Plus Contributors
 # License: GNU General Public License v3. See license.txt
 
+import frappe
+from frappe import _
 from frappe.model.document import Document
+
+from opportunity_plus.rules import RuleError
+from opportunity_plus.rules.colors import check_color
 
 
 class OpportunityLabel(Document):
-	pass
+	def validate(self):
+		try:
+			check_color(self.color, self.label_name or self.name)
+		except RuleError as e:
+			frappe.throw(e.translated(_), title=_("Opportunity Label"))

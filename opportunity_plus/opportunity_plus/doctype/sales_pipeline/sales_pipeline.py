@@ -15,6 +15,7 @@ from opportunity_plus.opportunity.pipelines import (
 	stage_from_row,
 )
 from opportunity_plus.rules import RuleError
+from opportunity_plus.rules.colors import check_color
 from opportunity_plus.rules.opportunity_code import abbreviate
 from opportunity_plus.rules.pipeline import removed_stages, validate_pipeline
 
@@ -25,6 +26,8 @@ class SalesPipeline(Document):
 			self.abbreviation = abbreviate(self.pipeline_name)
 		try:
 			validate_pipeline([stage_from_row(row) for row in self.stages], self.quotation_stage)
+			for row in self.stages:
+				check_color(row.color, row.sales_stage)
 		except RuleError as e:
 			frappe.throw(e.translated(_), title=_("Invalid Sales Pipeline"))
 		self.validate_default()
