@@ -16,9 +16,9 @@ from datetime import date
 import frappe
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
-from frappe.utils import add_months, getdate, nowdate
+from frappe.utils import getdate, nowdate
 
-from opportunity_plus.benchmark.stats import format_table, ratio, summarize
+from opportunity_plus.benchmark.stats import failed, format_table, last_twelve_months, ratio, summarize
 from opportunity_plus.opportunity.pipelines import get_stages
 
 BENCH_USER = "opportunity.plus.benchmark@example.com"
@@ -36,6 +36,17 @@ def timed(fn: Callable, repeat: int, before: Callable | None = None) -> list[flo
 		fn()
 		samples.append((time.perf_counter() - started) * 1000)
 	return samples
+
+
+def measure(fn: Callable, repeat: int) -> dict:
+	"""Timings of ``fn``; an operation that fails (a native report's own defect, say) is recorded as
+	failed with its reason, and the run goes on with the next one."""
+	try:
+		return summarize(timed(fn, repeat))
+	except Exception as e:
+		frappe.db.rollback()
+		frappe.local.message_log = []
+		return failed(f"{type(e).__name__}: {e}")
 
 
 def as_user(user: str, fn: Callable) -> Callable:
@@ -149,8 +160,7 @@ def server_operations(company: str, pipeline: str, user: str) -> list[tuple[str,
 
 	stage_names = [stage.sales_stage for stage in get_stages(pipeline)]
 	busiest_stage = stage_names[0]
-	today = getdate(nowdate())
-	year_ago = add_months(today, -12)
+	year_ago, today = last_twelve_months(getdate(nowdate()))
 	ever = date(2000, 1, 1)
 	# one salesperson's cards ("my opportunities" for them): the owner with the most in the pipeline
 	mine = {"owner": busiest_owner(pipeline)}
@@ -339,16 +349,12 @@ def run_server(company: str, pipeline: str, repeat: int) -> list[dict]:
 	rows = []
 	try:
 		for group, operation, fn in server_operations(company, pipeline, user):
-			rows.append(
-				{"group": group, "operation": operation, "mode": "server", **summarize(timed(fn, repeat))}
-			)
+			rows.append({"group": group, "operation": operation, "mode": "server", **measure(fn, repeat)})
 			frappe.db.rollback()
 		moves = [("board", "card move (history row, realtime, commit)", move_operation(pipeline))]
 		moves += [("native", label, fn) for label, fn in native_move_operations(pipeline)]
 		for group, operation, fn in moves:
-			rows.append(
-				{"group": group, "operation": operation, "mode": "server", **summarize(timed(fn, repeat))}
-			)
+			rows.append({"group": group, "operation": operation, "mode": "server", **measure(fn, repeat)})
 	finally:
 		frappe.set_user("Administrator")
 		remove_kanban_board()
@@ -366,8 +372,7 @@ def run_http(base_url: str, password: str, company: str, pipeline: str, repeat: 
 		f"{base_url}/api/method/login", data={"usr": "Administrator", "pwd": password}, timeout=30
 	)
 	response.raise_for_status()
-	today = getdate(nowdate())
-	year_ago = add_months(today, -12)
+	year_ago, today = last_twelve_months(getdate(nowdate()))
 	stage = get_stages(pipeline)[0].sales_stage
 
 	def call(method: str, **params):
@@ -428,7 +433,7 @@ def run_http(base_url: str, password: str, company: str, pipeline: str, repeat: 
 		),
 	]
 	return [
-		{"group": group, "operation": operation, "mode": "http", **summarize(timed(fn, repeat))}
+		{"group": group, "operation": operation, "mode": "http", **measure(fn, repeat)}
 		for group, operation, fn in ops
 	]
 
@@ -444,7 +449,7 @@ def run(
 	rows = run_server(company, pipeline, repeat)
 	if base_url:
 		rows += run_http(base_url, password, company, pipeline, repeat)
-	floor = next(row["median_ms"] for row in rows if row["group"] == "db floor")
+	floor = next(row["median_ms"] for row in rows if row["group"] == "db floor")  # nan when it failed
 	board_open = next(row["median_ms"] for row in rows if row["operation"] == "open pipeline (Administrator)")
 	return {
 		"site": frappe.local.site,

@@ -2,6 +2,7 @@
 
 import math
 import statistics
+from datetime import date
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -22,6 +23,20 @@ def summarize(samples_ms: list[float]) -> dict:
 	}
 
 
+def last_twelve_months(today: date) -> tuple[date, date]:
+	"""The 12 calendar months that end with today's (from the 1st of the month 11 months ago).
+
+	"Today minus a year" spans 13 calendar months on the 29th-31st of most months, and ERPNext's
+	Sales Pipeline Analytics fails on a 13th month slot; whole months also make the comparison fair."""
+	index = today.year * 12 + today.month - 1 - 11
+	return date(index // 12, index % 12 + 1, 1), today
+
+
+def failed(reason: str) -> dict:
+	"""The summary of an operation that raised: no timings, the reason instead."""
+	return {"runs": 0, "median_ms": math.nan, "p95_ms": math.nan, "min_ms": math.nan, "failed": reason[:200]}
+
+
 def format_table(rows: list[dict]) -> str:
 	"""rows: dicts with group, operation, mode, median_ms, p95_ms, runs."""
 	headers = ("group", "operation", "mode", "median ms", "p95 ms", "runs")
@@ -30,8 +45,8 @@ def format_table(rows: list[dict]) -> str:
 			row["group"],
 			row["operation"],
 			row["mode"],
-			f"{row['median_ms']:.1f}",
-			f"{row['p95_ms']:.1f}",
+			"failed" if row.get("failed") else f"{row['median_ms']:.1f}",
+			"" if row.get("failed") else f"{row['p95_ms']:.1f}",
 			str(row["runs"]),
 		)
 		for row in rows
@@ -46,6 +61,9 @@ def format_table(rows: list[dict]) -> str:
 				for i, (cell, w) in enumerate(zip(line, widths, strict=False))
 			)
 		)
+	out += [
+		f"failed: {row['operation']} ({row['mode']}): {row['failed']}" for row in rows if row.get("failed")
+	]
 	return "\n".join(out)
 
 

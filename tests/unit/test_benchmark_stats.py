@@ -1,4 +1,15 @@
-from opportunity_plus.benchmark.stats import format_table, percentile, ratio, summarize
+from datetime import date
+
+import pytest
+
+from opportunity_plus.benchmark.stats import (
+	failed,
+	format_table,
+	last_twelve_months,
+	percentile,
+	ratio,
+	summarize,
+)
 
 
 def test_median_and_nearest_rank_p95():
@@ -36,3 +47,37 @@ def test_table_lists_every_operation_with_aligned_numbers():
 
 def test_ratio_to_the_floor():
 	assert ratio(30, 20) == 1.5
+
+
+@pytest.mark.parametrize(
+	"today, start",
+	[
+		(date(2026, 11, 29), date(2025, 12, 1)),
+		(date(2026, 11, 30), date(2025, 12, 1)),
+		(date(2026, 12, 31), date(2026, 1, 1)),
+		(date(2026, 3, 31), date(2025, 4, 1)),
+		(date(2026, 1, 31), date(2025, 2, 1)),
+		(date(2028, 2, 29), date(2027, 3, 1)),
+		(date(2026, 11, 1), date(2025, 12, 1)),
+	],
+)
+def test_the_twelve_month_window_is_twelve_calendar_months_on_every_day(today, start):
+	first, last = last_twelve_months(today)
+	assert (first, last) == (start, today)
+	months = (last.year - first.year) * 12 + last.month - first.month + 1
+	assert months == 12, "ERPNext's Sales Pipeline Analytics fails on a 13th month"
+
+
+def test_a_failed_operation_is_a_row_that_says_why():
+	rows = [
+		{
+			"group": "native",
+			"operation": "Sales Pipeline Analytics",
+			"mode": "server",
+			**failed("IndexError: x"),
+		},
+		{"group": "board", "operation": "open", "mode": "server", **summarize([1.0, 2.0, 3.0])},
+	]
+	table = format_table(rows)
+	assert "failed: Sales Pipeline Analytics (server): IndexError: x" in table
+	assert "2.0" in table
