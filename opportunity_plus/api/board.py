@@ -72,6 +72,7 @@ FEW_COLUMNS = 2  # totals of a move (two columns) read only their ranges of the 
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_board(pipeline: str | None = None, filters: str | dict | None = None) -> dict:
 	"""Pipeline and stages, per-column totals and the first page of every column."""
 	filters = _parse(filters)
@@ -98,6 +99,7 @@ def get_board(pipeline: str | None = None, filters: str | dict | None = None) ->
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_cards(
 	pipeline: str,
 	stage: str,
@@ -124,6 +126,7 @@ def get_cards(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_totals(pipeline: str, filters: str | dict | None = None) -> dict:
 	"""Count, amount and weighted amount of every column (one aggregate query)."""
 	filters = _parse(filters)
@@ -132,6 +135,7 @@ def get_totals(pipeline: str, filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_card(name: str, pipeline: str | None = None, filters: str | dict | None = None) -> dict:
 	"""One card, if the user may read it; ``matches`` tells whether it passes the board's filters.
 

@@ -20,6 +20,7 @@ FORECAST_MONTHS = 12
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def open_pipeline_value(filters: str | dict | None = None) -> dict:
 	"""Total amount of the open opportunities (neither won, lost nor closed)."""
 	f = card_filters(filters)
@@ -28,6 +29,7 @@ def open_pipeline_value(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def weighted_forecast(filters: str | dict | None = None) -> dict:
 	"""Amount times probability, summed over the open opportunities."""
 	f = card_filters(filters)
@@ -36,6 +38,7 @@ def weighted_forecast(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def won_this_month(filters: str | dict | None = None) -> dict:
 	"""Total amount of the opportunities won (converted) since the first day of this month."""
 	f = card_filters(filters)

@@ -10,6 +10,7 @@ from opportunity_plus.api.workspace import forecast_by_month
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get(
 	chart_name: str | None = None,
 	chart: str | dict | None = None,
