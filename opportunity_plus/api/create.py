@@ -52,6 +52,8 @@ def make_sales_order(source_name: str, target_doc: str | dict | None = None):
 	opp = get_opportunity(source_name)
 	frappe.has_permission("Sales Order", "create", throw=True)
 	target_doc = json_arg(target_doc, dict, _("Target Document"))
+	if target_doc and target_doc.get("doctype") != "Sales Order":
+		frappe.throw(_("The document to fill in must be a Sales Order."), title=_("Invalid Value"))
 	customer = customer_of(opp)
 	delivery_date = max(getdate(opp.expected_closing or add_days(nowdate(), 7)), getdate(nowdate()))
 
