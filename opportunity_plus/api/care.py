@@ -21,6 +21,7 @@ from frappe import _
 from frappe.desk.form import assign_to as assignments
 from frappe.utils import add_to_date, get_datetime, now_datetime, strip_html, validate_email_address
 
+from opportunity_plus.arguments import date_arg, datetime_arg
 from opportunity_plus.messages import bold, esc
 
 KINDS = ("call", "email", "meeting", "note", "todo")
@@ -56,10 +57,10 @@ def log_activity(
 	# check everything first: nothing is written when any input is wrong
 	content = (content or "").strip()
 	subject = (subject or "").strip()
-	when = parse_datetime(on, _("When")) or now_datetime()
-	ends = parse_datetime(ends_on, _("Ends On"))
-	due = parse_date(due_date, _("Due Date"))
-	follow_up = parse_date(follow_up_on, _("Follow Up On")) if kind in FOLLOWED_UP else None
+	when = datetime_arg(on, _("When")) or now_datetime()
+	ends = datetime_arg(ends_on, _("Ends On"))
+	due = date_arg(due_date, _("Due Date"))
+	follow_up = date_arg(follow_up_on, _("Follow Up On")) if kind in FOLLOWED_UP else None
 	if kind in ("call", "email"):
 		direction = direction or "Sent"
 		if direction not in DIRECTIONS:
@@ -114,35 +115,6 @@ def get_opportunity_to_log_on(name: str):
 			title=_("Not Permitted"),
 		)
 	return doc
-
-
-def parse_datetime(value: str | None, label: str):
-	if not value:
-		return None
-	try:
-		parsed = get_datetime(value)  # None for Frappe's "invalid date" strings such as 0000-00-00
-	except (ValueError, TypeError, OverflowError):
-		parsed = None
-	if not parsed:
-		frappe.throw(
-			_("{0} is not a valid date and time for {1}.").format(bold(value), esc(label)),
-			title=_("Invalid Date"),
-		)
-	return parsed
-
-
-def parse_date(value: str | None, label: str):
-	if not value:
-		return None
-	try:
-		parsed = get_datetime(value)
-	except (ValueError, TypeError, OverflowError):
-		parsed = None
-	if not parsed:
-		frappe.throw(
-			_("{0} is not a valid date for {1}.").format(bold(value), esc(label)), title=_("Invalid Date")
-		)
-	return parsed.date()
 
 
 def party_link(doc) -> tuple[str, str] | None:
