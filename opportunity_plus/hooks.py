@@ -13,8 +13,8 @@ after_migrate = "opportunity_plus.setup.install.after_migrate"
 before_uninstall = "opportunity_plus.setup.install.before_uninstall"
 
 # Desk
-doctype_js = {"Opportunity": "public/js/opportunity.js"}
-doctype_list_js = {"Opportunity": "public/js/opportunity_list.js"}
+doctype_js = {"Opportunity": ["public/js/opportunity.js", "public/js/opportunity_templates.js"]}
+doctype_list_js = {"Opportunity": ["public/js/opportunity_list.js", "public/js/opportunity_templates.js"]}
 
 override_doctype_dashboards = {
 	"Opportunity": "opportunity_plus.opportunity.dashboard.get_dashboard_data",

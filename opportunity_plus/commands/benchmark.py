@@ -1,4 +1,5 @@
-"""`bench --site SITE opportunity-plus-benchmark`: time the board, moves and report at scale."""
+"""`bench --site SITE opportunity-plus-benchmark`: time the board, moves and report at scale; with
+``--reminders``, the daily reminder digest (a first run and a second run the same day)."""
 
 import json
 
@@ -15,8 +16,20 @@ from frappe.commands import get_site, pass_context
 )
 @click.option("--password", default="admin", show_default=True, help="Administrator password for --url")
 @click.option("--json", "json_path", default=None, help="Write the results to this JSON file too")
+@click.option(
+	"--reminders",
+	is_flag=True,
+	default=False,
+	help="Time the daily reminder digest instead: a first run and a second run the same day (they send)",
+)
+@click.option(
+	"--fresh",
+	is_flag=True,
+	default=False,
+	help="With --reminders: forget the reminders logged so far first (demo sites only)",
+)
 @pass_context
-def opportunity_plus_benchmark(context, repeat, url, password, json_path):
+def opportunity_plus_benchmark(context, repeat, url, password, json_path, reminders, fresh):
 	"""Medians and p95 of the board, a card move and the analysis report, beside ERPNext's native views."""
 	import frappe
 
@@ -27,6 +40,19 @@ def opportunity_plus_benchmark(context, repeat, url, password, json_path):
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
+		if reminders:
+			from opportunity_plus.benchmark.reminders import run as run_reminders
+
+			result = run_reminders(fresh=fresh)
+			click.echo(f"{result['opportunities']} opportunities on {result['site']}")
+			for label in ("first", "second"):
+				click.echo(
+					f"{label} run: " + ", ".join(f"{key} {value}" for key, value in result[label].items())
+				)
+			if json_path:
+				with open(json_path, "w") as handle:
+					json.dump(result, handle, indent=1)
+			return
 		result = run(repeat=repeat, base_url=url, password=password)
 		click.echo(
 			f"{result['opportunities']} opportunities on {result['site']}; board pipeline "

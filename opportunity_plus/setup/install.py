@@ -15,10 +15,12 @@ from opportunity_plus.setup.default_pipeline import (
 	make_default_pipeline,
 )
 from opportunity_plus.setup.indexes import drop_indexes, make_indexes
+from opportunity_plus.setup.sample_template import make_sample_template
 
 
 def after_install() -> None:
 	after_migrate()
+	make_sample_template()
 
 
 def after_migrate() -> None:
@@ -36,6 +38,13 @@ def before_uninstall() -> None:
 	delete_custom_fields()
 	delete_counters()
 	delete_created_sales_stages()
+	delete_template_files()
+
+
+def delete_template_files() -> None:
+	"""The uploaded Word templates go with their doctype (install code, run by the administrator)."""
+	for name in frappe.get_all("File", {"attached_to_doctype": "Opportunity Template"}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)
 
 
 def delete_created_sales_stages() -> None:

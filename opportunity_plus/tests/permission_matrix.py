@@ -86,7 +86,11 @@ BULK = "opportunity_plus.api.bulk."
 CARE = "opportunity_plus.api.care.log_activity"
 CREATE = "opportunity_plus.api.create."
 PIPELINE = "opportunity_plus.api.pipeline."
+NEW_OPPORTUNITY = "opportunity_plus.api.new_opportunity."
+RELATED = "opportunity_plus.api.related."
 WORKSPACE = "opportunity_plus.api.workspace."
+REMINDERS = "opportunity_plus.api.reminders."
+TEMPLATES = "opportunity_plus.api.templates."
 
 
 class Row:
@@ -194,6 +198,22 @@ MATRIX = [
 		"a new Issue: only the Support Team creates issues"),
 	R(CREATE + "make_project", "GET", "source_a1", "mapped", "A1", "ALL DENY DENY DENY DENY DENY DENY DENY",
 		"a new Project: only Projects Users create projects"),
+	R(CREATE + "make_task", "GET", "source_a1", "mapped", "A1", "ALL DENY DENY DENY DENY DENY DENY DENY",
+		"a new Task: only Projects Users create tasks"),
+	# ---- the new opportunity form: the server's defaults (create permission, and read on the pipeline)
+	R(NEW_OPPORTUNITY + "get_defaults", "GET", "defaults_a", "defaults", "PA",
+		"ALL ALL ALL OWN DENY DENY DENY DENY", "pipeline A, its first stage and probability for a new opportunity"),
+	R(NEW_OPPORTUNITY + "get_defaults", "GET", "defaults_b", "defaults", "PB",
+		"ALL ALL ALL DENY DENY DENY DENY DENY", "pipeline B: hidden from the limited user by the User Permission",
+		"B"),
+	# ---- link an existing document (POST only; write on the opportunity and on the document)
+	R(RELATED + "link_existing", "POST", "link_quotation_a1", "mapped", "A1",
+		"ALL ALL ALL OWN DENY DENY DENY DENY",
+		"link a draft quotation of the same customer to A1 (the follower may not edit quotations)"),
+	R(RELATED + "link_existing", "POST", "link_quotation_b1", "mapped", "B1",
+		"ALL ALL ALL DENY DENY DENY DENY DENY", "link it to B1: not writable by the limited user", "B1"),
+	R(RELATED + "link_existing", "GET", "link_quotation_a1", "mapped", "A1",
+		"DENY DENY DENY DENY DENY DENY DENY DENY", "GET is refused: it writes", "GET"),
 	# ---- pipelines
 	R(PIPELINE + "stage_query", "GET", "stage_query_a", "stages", "PA", "ALL ALL ALL OWN NOTHING NOTHING NOTHING DENY",
 		"link search of the stages of pipeline A"),
@@ -201,6 +221,22 @@ MATRIX = [
 		"ALL ALL ALL NOTHING NOTHING NOTHING NOTHING DENY", "stages of pipeline B: hidden by the User Permission", "B"),
 	R(PIPELINE + "preview_code", "GET", "preview_code", "code", "", "ALL ALL DENY DENY DENY DENY DENY DENY",
 		"example code for the settings form: readers of Opportunity Plus Settings only"),
+	# ---- reminders: a user's own digest (POST, writes nothing unless emailed); the managers' dry run
+	R(REMINDERS + "preview_my_digest", "POST", "digest_preview", "none", "",
+		"ALL ALL ALL ALL ALL DENY DENY DENY", "the caller's own digest, of opportunities they may read"),
+	R(REMINDERS + "preview_my_digest", "GET", "digest_preview", "none", "",
+		"DENY DENY DENY DENY DENY DENY DENY DENY", "GET refused: it can send an email", "GET"),
+	R(REMINDERS + "digest_dry_run", "GET", "no_args", "none", "",
+		"ALL ALL DENY DENY DENY DENY DENY DENY", "who would get how many items: managers only, writes nothing"),
+	# ---- Word templates: the picker lists what the user may use; an export reads each opportunity
+	R(TEMPLATES + "get_templates", "GET", "no_args", "none", "",
+		"ALL ALL ALL ALL ALL DENY DENY DENY", "enabled templates the user's roles may use"),
+	R(TEMPLATES + "download", "POST", "template_a1", "none", "A1",
+		"ALL ALL ALL ALL ALL DENY DENY DENY", "the sample template filled for A1"),
+	R(TEMPLATES + "download", "POST", "template_b1", "none", "B1",
+		"ALL ALL ALL DENY DENY DENY DENY DENY", "filled for B1: not for whoever may not read B1", "B1"),
+	R(TEMPLATES + "download", "GET", "template_a1", "none", "A1",
+		"DENY DENY DENY DENY DENY DENY DENY DENY", "GET refused", "GET"),
 	# ---- workspace number cards and chart, the report: sums over readable opportunities only
 	R(WORKSPACE + "open_pipeline_value", "GET", "card_filters", "open_value", "A1 A2 B1 B2",
 		"ALL ALL ALL OWN OWN NOTHING NOTHING DENY", "number card: open amount of the company"),
@@ -314,6 +350,30 @@ def _note(key):
 	return lambda fx: {"opportunity": fx.name(key), "kind": "note", "content": "Matrix note"}
 
 
+def _draft_quotation(fx) -> str:
+	"""A draft quotation of the matrix customer, linked to no opportunity (made once per run)."""
+	import frappe
+
+	from opportunity_plus.tests.sales_fixtures import make_service_item
+
+	if not fx.get("draft_quotation"):
+		quotation = frappe.get_doc(
+			{
+				"doctype": "Quotation",
+				"quotation_to": "Customer",
+				"party_name": CUSTOMER,
+				"company": COMPANY,
+				"items": [{"item_code": make_service_item(), "qty": 1, "rate": 100}],
+			}
+		).insert(ignore_permissions=True)
+		fx.draft_quotation = quotation.name
+	return fx.draft_quotation
+
+
+def _link_quotation(key):
+	return lambda fx: {"opportunity": fx.name(key), "doctype": "Quotation", "name": _draft_quotation(fx)}
+
+
 def _names(*keys):
 	return lambda fx: [fx.name(key) for key in keys]
 
@@ -378,6 +438,10 @@ ARGS = {
 		"page_len": 20,
 		"filters": {"sales_pipeline": PIPELINE_B},
 	},
+	"defaults_a": lambda fx: {"sales_pipeline": PIPELINE_A},
+	"defaults_b": lambda fx: {"sales_pipeline": PIPELINE_B},
+	"link_quotation_a1": _link_quotation("A1"),
+	"link_quotation_b1": _link_quotation("B1"),
 	"preview_code": lambda fx: {"template": "MX-{YYYY}-{#####}", "counter_start": 1},
 	"card_filters": lambda fx: {"filters": {"company": COMPANY}},
 	"chart_filters": lambda fx: {"filters": {"company": COMPANY}},
@@ -392,6 +456,10 @@ ARGS = {
 	},
 	# REST: {"name": ..., "data": {...}} (the document name in the URL and the request body)
 	"rest_list": lambda fx: {},
+	"no_args": lambda fx: {},
+	"template_a1": lambda fx: {"template": "Thư chào giá (mẫu)", "names": [fx.ids["A1"]]},
+	"template_b1": lambda fx: {"template": "Thư chào giá (mẫu)", "names": [fx.ids["B1"]]},
+	"digest_preview": lambda fx: {"send": 0},
 	"rest_list_opportunity": lambda fx: {},
 	"rest_server_fields_a1": lambda fx: {"name": fx.name("A1"), "data": dict(SERVER_FIELDS)},
 	"rest_add_follower_a1": lambda fx: {

@@ -259,11 +259,14 @@ def build() -> Fixtures:
 
 
 class Request:
-	"""What ``frappe.handler`` reads of a request: its method."""
+	"""What ``frappe.handler`` and the code it runs read of a request: its method, headers and the
+	host and scheme that ``frappe.utils.get_url`` builds links from."""
 
 	def __init__(self, method: str):
 		self.method = method
 		self.headers = {}
+		self.host = frappe.local.site
+		self.scheme = "http"
 
 
 def call_as(user: str, cmd: str, args: dict, http_method: str = "POST"):

@@ -126,6 +126,8 @@ def shown(row: pm.Row, result, fx) -> dict:
 		return {"keys": {key(of.get(entry["name"])) for entry in result} & set(row.scope)}
 	if probe == "history_read":
 		return {"keys": {key(result["opportunity"])}}
+	if probe == "defaults":
+		return {"keys": {key(result.get("sales_pipeline"))} - {None}}
 	if probe == "mapped":
 		return {"keys": {key(result.get("opportunity"))} - {None}}
 	return {}

@@ -1,19 +1,34 @@
+import json
 from datetime import date, datetime
+from urllib.parse import parse_qs, urlsplit
 
 from opportunity_plus.rules.board import days_in_stage, is_stale
 from opportunity_plus.rules.pipeline import Stage
 from opportunity_plus.rules.reminders import (
 	CLOSING_SOON,
+	DIGEST_LIMIT,
+	FOLLOWER,
 	OVERDUE,
+	OWNER,
 	STALE,
 	Candidate,
+	Item,
+	Preference,
 	Reminder,
 	ReminderSettings,
 	closing_reminder,
+	default_preference,
+	digest_groups,
+	digest_subject,
+	group_link,
+	item_phrase,
 	message,
+	people,
 	recipients,
 	reminders_due,
 	stale_reminder,
+	still_blocks,
+	wants,
 )
 
 TODAY = date(2026, 3, 10)
@@ -132,3 +147,100 @@ def test_messages_say_what_happens_and_when():
 	assert template.format(title="Deal", **params) == (
 		"Deal has been in stage Proposal for 14 days (stale after 14 days)."
 	)
+
+
+# ================================================================== the daily digest
+
+
+def test_a_sent_reminder_blocks_its_event_unless_overdue_is_repeated_daily():
+	yesterday, today = date(2026, 3, 9), TODAY
+	for event in (CLOSING_SOON, STALE, OVERDUE):
+		assert still_blocks(event, yesterday, today, repeat_overdue=False)
+	assert still_blocks(CLOSING_SOON, yesterday, today, repeat_overdue=True)
+	# repeated daily: back the next day, not twice the same day
+	assert not still_blocks(OVERDUE, yesterday, today, repeat_overdue=True)
+	assert still_blocks(OVERDUE, today, today, repeat_overdue=True)
+	assert still_blocks(OVERDUE, None, today, repeat_overdue=True)  # never twice by doubt
+
+
+def test_people_owner_or_creator_then_followers_with_their_role():
+	assert people("ann@x", "admin@x", ["bob@x", "ann@x", "Guest"]) == [("ann@x", OWNER), ("bob@x", FOLLOWER)]
+	assert people(None, "admin@x", ["bob@x"]) == [("admin@x", OWNER), ("bob@x", FOLLOWER)]
+	assert people(None, None, []) == []
+
+
+def test_preference_and_settings_decide_what_a_person_gets():
+	settings = ReminderSettings(enabled=True, remind_followers=True, remind_stale=True)
+	everything = Preference()
+	assert all(wants(everything, settings, event, OWNER) for event in (OVERDUE, CLOSING_SOON, STALE))
+	assert wants(everything, settings, OVERDUE, FOLLOWER)
+	# the settings are the ceiling: no stale reminders, no followers
+	assert not wants(everything, ReminderSettings(enabled=True, remind_stale=False), STALE, OWNER)
+	assert not wants(everything, ReminderSettings(enabled=True), OVERDUE, FOLLOWER)
+	# the person narrows it
+	assert not wants(Preference(digest=False), settings, OVERDUE, OWNER)
+	assert not wants(Preference(events=frozenset({OVERDUE})), settings, STALE, OWNER)
+	assert not wants(Preference(as_follower=False), settings, OVERDUE, FOLLOWER)
+	assert wants(Preference(as_follower=False), settings, OVERDUE, OWNER)
+	# people who have not chosen: the default of the settings
+	assert default_preference(ReminderSettings(digest_by_default=False)).digest is False
+	assert default_preference(ReminderSettings()).digest is True
+
+
+def item(name, event, days, amount=0.0, role=OWNER):
+	return Item(Reminder(name, event, "k", days), role, amount)
+
+
+def test_digest_groups_most_urgent_first_with_a_limit_and_the_rest_counted():
+	items = [
+		item("S1", STALE, 9),
+		item("C1", CLOSING_SOON, 2, 100),
+		item("C2", CLOSING_SOON, 0, 5),
+		item("C3", CLOSING_SOON, 2, 900),
+		*[item(f"O{i}", OVERDUE, i + 1) for i in range(5)],
+	]
+	groups = digest_groups(items, limit=3)
+	assert [(g.event, g.total, g.more) for g in groups] == [
+		(OVERDUE, 5, 2),
+		(CLOSING_SOON, 3, 0),
+		(STALE, 1, 0),
+	]
+	assert [i.reminder.opportunity for i in groups[0].items] == ["O0", "O1", "O2"]  # freshest miss first
+	# nearest date first, then the largest amount
+	assert [i.reminder.opportunity for i in groups[1].items] == ["C2", "C3", "C1"]
+	assert digest_groups([]) == []
+	assert DIGEST_LIMIT == 20
+
+
+def test_digest_texts():
+	assert digest_subject(1) == ("1 opportunity to follow up today", {})
+	template, params = digest_subject(7)
+	assert template.format(**params) == "7 opportunities to follow up today"
+	phrases = [
+		item_phrase(Reminder("A", CLOSING_SOON, "k", 0)),
+		item_phrase(Reminder("A", CLOSING_SOON, "k", 1)),
+		item_phrase(Reminder("A", CLOSING_SOON, "k", 3)),
+		item_phrase(Reminder("A", OVERDUE, "k", 1)),
+		item_phrase(Reminder("A", OVERDUE, "k", 4)),
+		item_phrase(Reminder("A", STALE, "k", 12)),
+	]
+	assert [t.format(**p) for t, p in phrases] == [
+		"closes today",
+		"closes tomorrow",
+		"closes in 3 days",
+		"1 day overdue",
+		"4 days overdue",
+		"12 days in this stage",
+	]
+
+
+def test_group_links_open_the_same_opportunities_in_the_list_or_the_board():
+	overdue = urlsplit(group_link(OVERDUE, "ann@x", TODAY, 3))
+	assert overdue.path == "/app/opportunity"
+	query = parse_qs(overdue.query)
+	assert query["opportunity_owner"] == ["ann@x"]
+	assert json.loads(query["expected_closing"][0]) == ["<", "2026-03-10"]
+	assert json.loads(query["status"][0]) == ["not in", ["Closed", "Converted", "Lost"]]
+	soon = parse_qs(urlsplit(group_link(CLOSING_SOON, "ann@x", TODAY, 3)).query)
+	assert json.loads(soon["expected_closing"][0]) == ["Between", ["2026-03-10", "2026-03-13"]]
+	assert group_link(STALE, "ann@x", TODAY, 3) == "/app/opportunity-board?owner=ann%40x"

@@ -5,7 +5,11 @@ from frappe.model.document import Document
 
 
 class OpportunityReminderLog(Document):
-	"""One reminder sent about an opportunity: unique per opportunity, event and event key."""
+	"""One reminder reported about an opportunity: unique per opportunity, event and event key.
+
+	The daily job writes these in bulk (``opportunity_plus.opportunity.reminders.remember``), with
+	the same key and ``last_sent_on`` as below."""
 
 	def before_validate(self):
 		self.reminder_key = f"{self.opportunity}|{self.reminder_event}|{self.event_key}"
+		self.last_sent_on = self.get("last_sent_on") or self.sent_on
