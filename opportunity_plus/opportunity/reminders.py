@@ -481,11 +481,35 @@ def send_reminders(now: datetime | date | str | None = None) -> Run:
 		return run
 	run.logs = remember(plan)
 	for user in sorted(plan.digests):
+		if not keep_readable(plan, user):
+			continue
 		notification, email = deliver(plan, user)
 		run.notifications[user] = notification
 		if email:
 			run.emails[user] = email
 	return run
+
+
+def keep_readable(plan: Plan, user: str) -> int:
+	"""Leave in ``user``'s digest only the opportunities they may read (an owner or follower who lost
+	access learns nothing of them); returns how many items are left. One list query per chunk."""
+	items = plan.digests.get(user, [])
+	names = sorted({item.reminder.opportunity for item in items})
+	readable = set()
+	for start in range(0, len(names), CHUNK):
+		try:
+			readable.update(
+				frappe.get_list(
+					"Opportunity",
+					filters={"name": ("in", names[start : start + CHUNK])},
+					pluck="name",
+					user=user,
+				)
+			)
+		except frappe.PermissionError:
+			frappe.clear_last_message()
+	plan.digests[user] = [item for item in items if item.reminder.opportunity in readable]
+	return len(plan.digests[user])
 
 
 def remember(plan: Plan) -> list[str]:
@@ -568,16 +592,7 @@ def preview(user: str, now: datetime | date | str | None = None) -> dict:
 	at; nothing is written. Only opportunities they may read are in it."""
 	settings = get_settings()
 	plan = plan_reminders(now, replace(settings, enabled=True), user, include_sent=True)
-	items = plan.digests.get(user, [])
-	names = sorted({item.reminder.opportunity for item in items})
-	readable = set()
-	for start in range(0, len(names), CHUNK):
-		readable.update(
-			frappe.get_list(
-				"Opportunity", filters={"name": ("in", names[start : start + CHUNK])}, pluck="name"
-			)
-		)
-	plan.digests[user] = [item for item in items if item.reminder.opportunity in readable]
+	keep_readable(plan, user)
 	person = frappe.db.get_value("User", user, ["email", "language", "full_name"], as_dict=True) or {}
 	plan.users.setdefault(user, person)
 	subject, html = render_digest(plan, user, language_of(person))

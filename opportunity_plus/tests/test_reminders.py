@@ -271,6 +271,28 @@ class TestReminders(FrappeTestCase):
 		again = send_reminders(tomorrow)
 		self.assertEqual(again.notifications, {})
 
+	@change_settings("Opportunity Plus Settings", SETTINGS)
+	def test_a_digest_names_only_opportunities_its_reader_may_read(self):
+		# OTHER made "nobody" (so is reminded of it) but a User Permission now limits them to "later"
+		limit = frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": OTHER,
+				"allow": "Opportunity",
+				"for_value": self.opps["later"].name,
+				"apply_to_all_doctypes": 1,
+			}
+		).insert()
+		try:
+			run = send_reminders(NOW)
+		finally:
+			limit.delete()
+			frappe.clear_cache(user=OTHER)
+		self.assertNotIn(OTHER, run.notifications, "nothing OTHER may read is due today")
+		self.assertNotIn(OTHER, self.emails())
+		self.assertIn("No owner", frappe.db.get_value("Opportunity", self.opps["nobody"].name, "title"))
+		self.assertIn(("nobody", "Closing Soon"), self.events_of(run), "the event is still remembered")
+
 	@change_settings("Opportunity Plus Settings", {**SETTINGS, "remind_followers": 0, "remind_stale": 0})
 	def test_settings_decide_whether_followers_and_stale_are_reminded(self):
 		send_reminders(NOW)
