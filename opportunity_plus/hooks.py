@@ -48,6 +48,7 @@ doc_events = {
 	"Contract": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
 	"Issue": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
 	"Project": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
+	"Task": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
 }
 
 # Permissions

@@ -1,4 +1,4 @@
-"""Quick creation of documents from an opportunity: Sales Order, Contract, Issue, Project.
+"""Quick creation of documents from an opportunity: Sales Order, Contract, Issue, Project, Task.
 
 Quotation stays ERPNext's own `make_quotation`. Each document made here links back to the
 opportunity through its `opportunity` field, so the opportunity's Connections list it.
@@ -141,5 +141,20 @@ def make_project(source_name: str):
 			"expected_end_date": opp.expected_closing,
 			"estimated_costing": opp.opportunity_amount,
 			**({"customer": opp.party_name} if opp.opportunity_from == "Customer" else {}),
+		},
+	)
+
+
+@frappe.whitelist()
+def make_task(source_name: str):
+	"""A task ("Công việc") for the opportunity: a follow-up of the sale, due when it should close."""
+	opp = get_opportunity(source_name)
+	return new_linked(
+		opp,
+		"Task",
+		{
+			"subject": display_name(opp),
+			"company": opp.company,
+			"exp_end_date": opp.expected_closing,
 		},
 	)

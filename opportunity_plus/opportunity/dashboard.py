@@ -12,7 +12,7 @@ def get_dashboard_data(data):
 	known = {item for group in data.get("transactions", []) for item in group.get("items", [])}
 	for label, items in (
 		(_("Sales"), ["Sales Order", "Contract"]),
-		(_("Support and Projects"), ["Issue", "Project"]),
+		(_("Support and Projects"), ["Issue", "Project", "Task"]),
 	):
 		items = [item for item in items if item not in known]
 		if items:

@@ -10,6 +10,7 @@ LINKED_DOCTYPES = [
 	("Contract", "party_name", 0),
 	("Issue", "customer", 0),
 	("Project", "sales_order", 0),
+	("Task", "project", 0),
 ]
 
 
@@ -146,6 +147,9 @@ PROPERTY_SETTERS = [
 	("Opportunity", "opportunity_owner", "in_standard_filter", "1", "Check"),
 	# versions feed Document Follow, so followers are told of changes
 	("Opportunity", None, "track_changes", "1", "Check"),
+	# Opportunity Type names are ERPNext's English words ("Sales"): the desk shows them translated in
+	# link fields, lists and searches, and stores the record's real name (see opportunity.js)
+	("Opportunity Type", None, "translated_doctype", "1", "Check"),
 ]
 
 

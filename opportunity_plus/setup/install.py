@@ -15,6 +15,7 @@ from opportunity_plus.setup.default_pipeline import (
 	make_default_pipeline,
 )
 from opportunity_plus.setup.indexes import drop_indexes, make_indexes
+from opportunity_plus.setup.permissions import grant_permissions, revoke_permissions
 from opportunity_plus.setup.sample_template import make_sample_template
 
 
@@ -28,6 +29,7 @@ def after_migrate() -> None:
 	make_custom_fields()
 	make_property_setters()
 	make_indexes()
+	grant_permissions()
 	make_default_pipeline()
 	adopt_existing_opportunities()
 
@@ -39,6 +41,7 @@ def before_uninstall() -> None:
 	delete_counters()
 	delete_created_sales_stages()
 	delete_template_files()
+	revoke_permissions()
 
 
 def delete_template_files() -> None:

@@ -63,6 +63,10 @@ frappe.ui.form.on("Opportunity", {
 		create(__("Contract"), "opportunity_plus.api.create.make_contract");
 		create(__("Issue"), "opportunity_plus.api.create.make_issue");
 		create(__("Project"), "opportunity_plus.api.create.make_project");
+		// ERPNext lets only Projects Users create tasks: no button that can only fail
+		if (frappe.model.can_create("Task")) {
+			create(__("Task"), "opportunity_plus.api.create.make_task");
+		}
 	},
 
 	sales_stage(frm) {
@@ -248,3 +252,186 @@ frappe.ui.form.on("Opportunity", {
 		);
 	},
 });
+
+// A new opportunity: the type stored by its real name, and the pipeline, first stage, probability
+// and owner the server will give it, shown before the first save.
+{
+	const DEFAULTS = "opportunity_plus.api.new_opportunity.get_defaults";
+	// ERPNext's form puts __("Sales") in a new opportunity's type: the record is named "Sales"
+	const ERPNEXT_DEFAULT_TYPE = "Sales";
+	let types = null;
+	let type_names = null;
+	const load_types = () =>
+		(types =
+			types ||
+			frappe.db
+				.get_list("Opportunity Type", { pluck: "name", limit: 0 })
+				.catch(() => [])
+				.then((names) => (type_names = names || [])));
+	load_types();
+
+	// ERPNext's form fills opportunity_type with __("Sales"), the word in the user's language,
+	// which is no Opportunity Type's name ("Không thể tìm thấy Loại cơ hội: Bán hàng"), and the
+	// link control then empties it. The link must hold the real name; the desk shows it translated
+	// (Opportunity Type is a translated doctype, see setup/custom_fields.py).
+	const real_type = (names, value) => {
+		if (!value || names.includes(value)) return null;
+		return names.find((name) => __(name) === value) || null;
+	};
+	const fix_type = (frm) => {
+		const names = type_names || [ERPNEXT_DEFAULT_TYPE];
+		if (frm.doc.opportunity_type === undefined && names.includes(ERPNEXT_DEFAULT_TYPE)) {
+			// before ERPNext's onload: it leaves a type that is already set alone
+			frm.doc.opportunity_type = ERPNEXT_DEFAULT_TYPE;
+			return true;
+		}
+		const real = real_type(names, frm.doc.opportunity_type);
+		if (real) frm.doc.opportunity_type = real;
+		return Boolean(real);
+	};
+
+	// Values are put in the document as the server gives them (already checked there): setting them
+	// through the controls would check each link again, and a Sales User may not read Sales Stage.
+	const put = (frm, values) => {
+		Object.entries(values).forEach(([fieldname, value]) => {
+			frm.doc[fieldname] = value;
+			frm.refresh_field(fieldname);
+		});
+		frm.dirty();
+	};
+
+	const apply_defaults = (frm, { pipeline_changed = false } = {}) =>
+		frappe
+			.call({
+				method: DEFAULTS,
+				args: { sales_pipeline: frm.doc.sales_pipeline || "" },
+			})
+			.then(({ message: defaults }) => {
+				if (!defaults || !frm.is_new()) return;
+				frm.opportunity_plus_stages = defaults.stages || [];
+				const values = {};
+				if (!frm.doc.opportunity_owner && defaults.opportunity_owner) {
+					values.opportunity_owner = defaults.opportunity_owner;
+				}
+				if (!frm.doc.sales_pipeline && defaults.sales_pipeline) {
+					values.sales_pipeline = defaults.sales_pipeline;
+				}
+				const known = (stage) => defaults.stages.some((s) => s.sales_stage === stage);
+				if (
+					defaults.sales_stage &&
+					(!frm.doc.sales_stage || !known(frm.doc.sales_stage))
+				) {
+					values.sales_stage = defaults.sales_stage;
+					values.probability = defaults.probability;
+				} else if (pipeline_changed || frm.doc.probability == null) {
+					values.probability = defaults.probability;
+				}
+				put(frm, values);
+			});
+
+	frappe.ui.form.on("Opportunity", {
+		onload(frm) {
+			if (frm.is_new()) fix_type(frm);
+		},
+		onload_post_render(frm) {
+			if (!frm.is_new()) return;
+			load_types().then(() => fix_type(frm) && frm.refresh_field("opportunity_type"));
+			apply_defaults(frm);
+		},
+		validate(frm) {
+			return load_types().then(() => fix_type(frm));
+		},
+		sales_pipeline(frm) {
+			if (frm.is_new()) apply_defaults(frm, { pipeline_changed: true });
+		},
+		sales_stage(frm) {
+			// a new opportunity takes the probability of the stage chosen in the form
+			if (!frm.is_new()) return;
+			const stage = (frm.opportunity_plus_stages || []).find(
+				(s) => s.sales_stage === frm.doc.sales_stage
+			);
+			if (stage && stage.probability != null) put(frm, { probability: stage.probability });
+		},
+	});
+}
+
+// Link existing documents (1Office's "Liên kết đối tượng liên quan"): a task, project, contract,
+// issue, or a draft quotation or sales order, linked to this opportunity by a normal save.
+{
+	const LINKABLE = ["Task", "Project", "Contract", "Issue", "Quotation", "Sales Order"];
+	const DRAFT_ONLY = ["Contract", "Quotation", "Sales Order"];
+
+	const link_dialog = (frm) => {
+		const writable = (frappe.boot.user.can_write || []).filter((dt) => LINKABLE.includes(dt));
+		const dialog = new frappe.ui.Dialog({
+			title: __("Link Existing Document"),
+			fields: [
+				{
+					fieldtype: "Select",
+					fieldname: "link_doctype",
+					label: __("Document Type"),
+					reqd: 1,
+					options: writable.map((dt) => ({ value: dt, label: __(dt) })),
+					default: writable[0],
+					onchange() {
+						dialog.set_value("link_name", "");
+					},
+				},
+				{
+					fieldtype: "Dynamic Link",
+					fieldname: "link_name",
+					label: __("Document"),
+					reqd: 1,
+					get_options: () => dialog.get_value("link_doctype"),
+					get_query: () => {
+						const doctype = dialog.get_value("link_doctype");
+						const filters = { opportunity: ["is", "not set"] };
+						if (DRAFT_ONLY.includes(doctype)) filters.docstatus = 0;
+						return { filters };
+					},
+					description: __(
+						"Only a draft quotation, sales order or contract can be linked: submitting it afterwards moves the opportunity."
+					),
+				},
+			],
+			primary_action_label: __("Link"),
+			primary_action(values) {
+				frappe
+					.call({
+						method: "opportunity_plus.api.related.link_existing",
+						args: {
+							opportunity: frm.doc.name,
+							doctype: values.link_doctype,
+							name: values.link_name,
+						},
+						freeze: true,
+					})
+					.then(() => {
+						dialog.hide();
+						frappe.show_alert({
+							message: frappe.utils.escape_html(
+								__("{0} {1} is now linked to this opportunity.", [
+									__(values.link_doctype),
+									values.link_name,
+								])
+							),
+							indicator: "green",
+						});
+						frm.reload_doc();
+					});
+			},
+		});
+		dialog.show();
+	};
+
+	frappe.ui.form.on("Opportunity", {
+		refresh(frm) {
+			if (frm.is_new() || !frm.perm[0]?.write) return;
+			const writable = (frappe.boot.user.can_write || []).filter((dt) =>
+				LINKABLE.includes(dt)
+			);
+			if (!writable.length) return;
+			frm.add_custom_button(__("Link Existing…"), () => link_dialog(frm), __("Create"));
+		},
+	});
+}

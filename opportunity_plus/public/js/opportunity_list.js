@@ -236,16 +236,28 @@
 			}`;
 	}
 
-	function show_summary(result, listview) {
+	// What a bulk action acts on: the checked rows of the list, or the one row (or card) of a
+	// right-click menu. ``done`` refreshes whatever shows them.
+	function checked_rows(listview) {
+		return {
+			names: () => listview.get_checked_items(true),
+			pipeline: () => common_pipeline(listview),
+			done: () => {
+				listview.clear_checked_items && listview.clear_checked_items();
+				listview.refresh();
+			},
+		};
+	}
+
+	function show_summary(result, target) {
 		const indicator = result.refused ? "orange" : "green";
 		// the dialog title is HTML too
 		frappe.msgprint({ title: esc(result.title), message: summary_html(result), indicator });
-		listview.clear_checked_items && listview.clear_checked_items();
-		listview.refresh();
+		target.done();
 	}
 
-	function run_bulk(listview, method, args, freeze_message) {
-		const names = listview.get_checked_items(true);
+	function run_bulk(target, method, args, freeze_message) {
+		const names = target.names();
 		if (!names.length) {
 			frappe.msgprint(__("Select the opportunities first."));
 			return Promise.resolve();
@@ -268,11 +280,11 @@
 					frappe.realtime.off(DONE_EVENT);
 					frappe.realtime.on(DONE_EVENT, (done) => {
 						frappe.realtime.off(DONE_EVENT);
-						show_summary(done, listview);
+						show_summary(done, target);
 					});
 					return;
 				}
-				show_summary(result, listview);
+				show_summary(result, target);
 			});
 	}
 
@@ -284,7 +296,7 @@
 		return pipelines.size === 1 ? [...pipelines][0] : null;
 	}
 
-	function move_dialog(listview) {
+	function move_dialog(target) {
 		load_colors().then(() => {
 			// a Select control puts its labels in as HTML
 			const stage_options = (pipeline) =>
@@ -304,7 +316,7 @@
 						label: __("Sales Pipeline"),
 						options: "Sales Pipeline",
 						reqd: 1,
-						default: common_pipeline(listview),
+						default: target.pipeline(),
 						description: __(
 							"Opportunities of another pipeline are refused: move them from their own pipeline."
 						),
@@ -319,7 +331,7 @@
 						fieldname: "sales_stage",
 						label: __("Stage"),
 						reqd: 1,
-						options: stage_options(common_pipeline(listview)),
+						options: stage_options(target.pipeline()),
 					},
 					{
 						fieldtype: "Table MultiSelect",
@@ -347,7 +359,7 @@
 					}
 					dialog.hide();
 					run_bulk(
-						listview,
+						target,
 						"move_to_stage",
 						{
 							sales_stage: values.sales_stage,
@@ -362,7 +374,7 @@
 		});
 	}
 
-	function multiselect_dialog(listview, { title, label, child, field, action, method, freeze }) {
+	function multiselect_dialog(target, { title, label, child, field, action, method, freeze }) {
 		const dialog = new frappe.ui.Dialog({
 			title,
 			fields: [
@@ -380,7 +392,7 @@
 				if (!chosen.length) return;
 				dialog.hide();
 				run_bulk(
-					listview,
+					target,
 					method,
 					{ [field === "user" ? "users" : "labels"]: chosen },
 					freeze
@@ -390,15 +402,13 @@
 		dialog.show();
 	}
 
-	function add_bulk_actions(listview) {
-		const can_write = frappe.perm.has_perm("Opportunity", 0, "write");
-		if (!can_write) return;
-		const page = listview.page;
-		page.add_actions_menu_item(__("Move to Stage"), () => move_dialog(listview), false);
-		page.add_actions_menu_item(
+	// the bulk actions, for the checked rows or for one row: [label, (target) => open its dialog]
+	const BULK_ACTIONS = [
+		[__("Move to Stage"), (target) => move_dialog(target)],
+		[
 			__("Add Label"),
-			() =>
-				multiselect_dialog(listview, {
+			(target) =>
+				multiselect_dialog(target, {
 					title: __("Add Label"),
 					label: __("Labels"),
 					child: "Opportunity Label Detail",
@@ -407,12 +417,11 @@
 					method: "add_label",
 					freeze: (count) => __("Labelling {0} opportunities…", [count]),
 				}),
-			false
-		);
-		page.add_actions_menu_item(
+		],
+		[
 			__("Remove Label"),
-			() =>
-				multiselect_dialog(listview, {
+			(target) =>
+				multiselect_dialog(target, {
 					title: __("Remove Label"),
 					label: __("Labels"),
 					child: "Opportunity Label Detail",
@@ -421,12 +430,11 @@
 					method: "remove_label",
 					freeze: (count) => __("Removing labels from {0} opportunities…", [count]),
 				}),
-			false
-		);
-		page.add_actions_menu_item(
+		],
+		[
 			__("Add Follower"),
-			() =>
-				multiselect_dialog(listview, {
+			(target) =>
+				multiselect_dialog(target, {
 					title: __("Add Follower"),
 					label: __("Followers"),
 					child: "Opportunity Follower",
@@ -435,8 +443,205 @@
 					method: "add_follower",
 					freeze: (count) => __("Adding followers to {0} opportunities…", [count]),
 				}),
-			false
+		],
+	];
+
+	function add_bulk_actions(listview) {
+		const can_write = frappe.perm.has_perm("Opportunity", 0, "write");
+		if (!can_write) return;
+		BULK_ACTIONS.forEach(([label, open]) =>
+			listview.page.add_actions_menu_item(label, () => open(checked_rows(listview)), false)
 		);
+	}
+
+	// ------------------------------------------------------------ right-click menu
+
+	// A menu at (x, y) of buttons: arrow keys, Home and End move between them, Enter opens one,
+	// Escape (or a click elsewhere) closes it and gives the focus back to ``return_focus``.
+	let open_menu_el = null;
+	function close_menu(restore = true) {
+		if (!open_menu_el) return;
+		const { $menu, return_focus, cleanup } = open_menu_el;
+		open_menu_el = null;
+		cleanup();
+		$menu.remove();
+		if (restore && return_focus && document.body.contains(return_focus)) return_focus.focus();
+	}
+
+	function show_menu({ x, y, title, items, return_focus }) {
+		close_menu(false);
+		const $menu = $(
+			`<div class="dropdown-menu show op-context-menu" role="menu" tabindex="-1"></div>`
+		).attr("aria-label", title);
+		$("<h6 class='dropdown-header op-context-menu-title'></h6>").text(title).appendTo($menu);
+		items.forEach((item) => {
+			if (item.divider) {
+				$menu.append(`<div class="dropdown-divider" role="separator"></div>`);
+				return;
+			}
+			$(
+				`<button type="button" class="dropdown-item" role="menuitem" tabindex="-1"></button>`
+			)
+				.text(item.label)
+				.attr("data-menu-action", item.key)
+				.on("click", (event) => {
+					event.preventDefault();
+					close_menu(false);
+					item.action();
+				})
+				.appendTo($menu);
+		});
+		$menu.css({ position: "fixed", left: 0, top: 0, zIndex: 1060, maxWidth: "320px" });
+		$menu.appendTo(document.body);
+		const width = $menu.outerWidth();
+		const height = $menu.outerHeight();
+		$menu.css({
+			left: Math.max(4, Math.min(x, window.innerWidth - width - 4)),
+			top: Math.max(4, Math.min(y, window.innerHeight - height - 4)),
+		});
+		const buttons = () => $menu.find("[role=menuitem]").toArray();
+		$menu.on("keydown", (event) => {
+			const list = buttons();
+			const index = list.indexOf(document.activeElement);
+			const focus = (i) => list[(i + list.length) % list.length]?.focus();
+			if (event.key === "ArrowDown") focus(index + 1);
+			else if (event.key === "ArrowUp") focus(index - 1);
+			else if (event.key === "Home") focus(0);
+			else if (event.key === "End") focus(list.length - 1);
+			else if (event.key === "Escape") close_menu();
+			else if (event.key === "Tab") close_menu();
+			else return;
+			event.preventDefault();
+			event.stopPropagation();
+		});
+		const outside = (event) => {
+			if (!$menu[0].contains(event.target)) close_menu(false);
+		};
+		const on_scroll = () => close_menu(false);
+		document.addEventListener("mousedown", outside, true);
+		window.addEventListener("resize", on_scroll);
+		open_menu_el = {
+			$menu,
+			return_focus,
+			cleanup: () => {
+				document.removeEventListener("mousedown", outside, true);
+				window.removeEventListener("resize", on_scroll);
+			},
+		};
+		buttons()[0]?.focus();
+	}
+
+	function duplicate(name) {
+		frappe.model.with_doc("Opportunity", name).then(() => {
+			const copy = frappe.model.copy_doc(frappe.get_doc("Opportunity", name));
+			frappe.set_route("Form", "Opportunity", copy.name);
+		});
+	}
+
+	function assign(target) {
+		const dialog = new frappe.ui.form.AssignToDialog({
+			obj: { doctype: "Opportunity" },
+			method: "frappe.desk.form.assign_to.add_multiple",
+			doctype: "Opportunity",
+			docname: target.names(),
+			bulk_assign: true,
+			re_assign: false,
+			callback: () => target.done(),
+		});
+		dialog.dialog.clear();
+		dialog.dialog.show();
+	}
+
+	// The menu of one opportunity ({name, title, pipeline}): the list's bulk actions on it alone,
+	// and what a row offers. ``done`` refreshes the list or the board; ``move`` replaces the bulk
+	// move (the board moves its card through its own dialog, by the same rules).
+	function opportunity_menu({ name, title, pipeline, x, y, return_focus, done, move }) {
+		const target = { names: () => [name], pipeline: () => pipeline, done };
+		const can_write = frappe.perm.has_perm("Opportunity", 0, "write");
+		const items = [
+			{
+				key: "open",
+				label: __("Open"),
+				action: () => frappe.set_route("Form", "Opportunity", name),
+			},
+		];
+		if (can_write) {
+			items.push({ divider: true });
+			BULK_ACTIONS.forEach(([label, open], index) =>
+				items.push({
+					key: ["move", "add_label", "remove_label", "add_follower"][index],
+					label: label + "…",
+					action: index === 0 && move ? move : () => open(target),
+				})
+			);
+			items.push({
+				key: "assign",
+				label: __("Assign To") + "…",
+				action: () => assign(target),
+			});
+		}
+		items.push({ divider: true });
+		if (frappe.model.can_create("Opportunity")) {
+			items.push({
+				key: "duplicate",
+				label: __("Duplicate"),
+				action: () => duplicate(name),
+			});
+		}
+		if (frappe.model.can_print("Opportunity")) {
+			items.push({
+				key: "print",
+				label: __("Print"),
+				action: () => frappe.set_route("print", "Opportunity", name),
+			});
+		}
+		items.push({
+			key: "board",
+			label: __("Open on Board"),
+			action: () => {
+				frappe.route_options = { pipeline: pipeline || "" };
+				frappe.set_route("opportunity-board");
+			},
+		});
+		show_menu({ x, y, title: title || name, items, return_focus });
+	}
+	// the Opportunity Board opens the same menu on its cards (frappe.model.with_doctype loads this file)
+	frappe.provide("opportunity_plus.list").opportunity_menu = opportunity_menu;
+
+	function add_row_menu(listview) {
+		const row_of = (el) => {
+			const $row = $(el).closest(".list-row-container");
+			const name = $row.find(".list-row-checkbox").attr("data-name");
+			const doc = (listview.data || []).find((d) => d.name === name);
+			return doc ? { $row, doc } : null;
+		};
+		const open_for = (el, x, y) => {
+			const found = row_of(el);
+			if (!found) return false;
+			const { $row, doc } = found;
+			opportunity_menu({
+				name: doc.name,
+				title: doc.title || doc.opportunity_code || doc.name,
+				pipeline: doc.sales_pipeline,
+				x,
+				y,
+				return_focus: $row[0],
+				done: () => listview.refresh(),
+			});
+			return true;
+		};
+		listview.$result.on("contextmenu", ".list-row-container", function (event) {
+			if (event.ctrlKey || event.shiftKey) return; // the browser's own menu stays reachable
+			if (open_for(this, event.clientX, event.clientY)) event.preventDefault();
+		});
+		// Frappe's rows are focusable (arrow keys move between them): the menu key or Shift+F10
+		// opens the menu of the focused row
+		listview.$result.on("keydown", ".list-row-container", function (event) {
+			if (event.target !== this) return;
+			if (event.key !== "ContextMenu" && !(event.key === "F10" && event.shiftKey)) return;
+			const rect = this.getBoundingClientRect();
+			if (open_for(this, rect.left + 40, rect.top + rect.height)) event.preventDefault();
+		});
 	}
 
 	// ------------------------------------------------------------ settings
@@ -529,6 +734,7 @@
 		load_colors().then(() => listview.data?.length && listview.render_list());
 		add_quick_filters(listview);
 		add_bulk_actions(listview);
+		add_row_menu(listview);
 		listview.page.add_inner_button(__("Board"), () => {
 			const pipeline = listview.page.fields_dict.sales_pipeline?.get_value();
 			if (pipeline) frappe.route_options = { pipeline };

@@ -554,6 +554,28 @@ export class OpportunityBoard {
 
 	// ---------------------------------------------------------------------------------- events
 
+	// The Opportunity list's row menu (defined in opportunity_list.js, loaded with the doctype).
+	context_menu(card_el, x, y) {
+		const name = $(card_el).attr("data-name");
+		const card = this.state.columns
+			.flatMap((column) => column.cards)
+			.find((c) => c.name === name);
+		frappe.model.with_doctype("Opportunity", () => {
+			const menu = frappe.provide("opportunity_plus.list").opportunity_menu;
+			if (!menu) return this.move_menu(name);
+			menu({
+				name,
+				title: card ? card_title(card) : name,
+				pipeline: this.pipeline,
+				x,
+				y,
+				return_focus: card_el,
+				done: () => this.load(),
+				move: () => this.move_menu(name),
+			});
+		});
+	}
+
 	bind_board_events() {
 		const me = this;
 		this.$board.on("click", ".op-board-card", function (e) {
@@ -569,13 +591,24 @@ export class OpportunityBoard {
 			if (e.key === "Enter") {
 				e.preventDefault();
 				me.open(name);
-			} else if (e.key === "m" || e.key === "M" || (e.key === "F10" && e.shiftKey)) {
+			} else if (e.key === "m" || e.key === "M") {
 				e.preventDefault();
 				me.move_menu(name);
+			} else if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+				e.preventDefault();
+				const rect = this.getBoundingClientRect();
+				me.context_menu(this, rect.left + 24, rect.top + Math.min(rect.height, 48));
 			} else if (["ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight"].includes(e.key)) {
 				e.preventDefault();
 				me.focus_neighbour(this, e.key);
 			}
+		});
+		// right-click: the same menu as a row of the Opportunity list (open, move, labels, followers,
+		// assign, duplicate, print); Ctrl or Shift keeps the browser's own menu
+		this.$board.on("contextmenu", ".op-board-card", function (e) {
+			if (e.ctrlKey || e.shiftKey) return;
+			e.preventDefault();
+			me.context_menu(this, e.clientX, e.clientY);
 		});
 		this.$board.on("click", "[data-action]", function (e) {
 			e.preventDefault();
