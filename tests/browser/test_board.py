@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from desk_rest import create, get, rest
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -81,36 +82,6 @@ def logged_in_page(browser, width=1440, height=900):
 	return page
 
 
-def rest(page, method: str, path: str, body=None):
-	"""Call the site's REST API with the page's session; returns (status, json)."""
-	return page.evaluate(
-		"""async ([method, path, body]) => {
-			const r = await fetch(path, {
-				method,
-				headers: {'Content-Type': 'application/json', 'Accept': 'application/json',
-					'X-Frappe-CSRF-Token': frappe.csrf_token},
-				body: body ? JSON.stringify(body) : undefined,
-			});
-			let data = null;
-			try { data = await r.json(); } catch (e) {}
-			return [r.status, data];
-		}""",
-		[method, path, body],
-	)
-
-
-def create(page, doctype: str, values: dict) -> dict:
-	status, data = rest(page, "POST", f"/api/resource/{quote(doctype)}", values)
-	assert status == 200, f"creating {doctype} failed: {status} {json.dumps(data)[:500]}"
-	return data["data"]
-
-
-def get(page, doctype: str, name: str) -> dict:
-	status, data = rest(page, "GET", f"/api/resource/{quote(doctype)}/{quote(name)}")
-	assert status == 200, f"reading {doctype} {name} failed: {status}"
-	return data["data"]
-
-
 @pytest.fixture
 def board_data(board_browser):
 	"""A pipeline of its own with three opportunities, made through the REST API."""
@@ -174,14 +145,7 @@ def board_data(board_browser):
 	# best effort: leave the site as it was
 	page = logged_in_page(board_browser)
 	for key in ("alpha", "beta", "gamma"):
-		status, rows = rest(
-			page,
-			"GET",
-			"/api/resource/Opportunity%20Stage%20History?limit_page_length=100&filters="
-			+ quote(json.dumps([["opportunity", "=", data[key]]])),
-		)
-		for row in (rows or {}).get("data", []) if status == 200 else []:
-			rest(page, "DELETE", f"/api/resource/Opportunity%20Stage%20History/{quote(row['name'])}")
+		# deleting an opportunity deletes its stage history (history rows are never deleted alone)
 		rest(page, "DELETE", f"/api/resource/Opportunity/{quote(data[key])}")
 	rest(page, "DELETE", f"/api/resource/Sales%20Pipeline/{quote(pipeline)}")
 	page.context.close()

@@ -23,6 +23,7 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
+from desk_rest import create, get, rest
 from test_board import ARGS, CHROMIUM, PASSWORD, SITE_URL, site_answers
 
 TIMEOUT = 30_000
@@ -106,35 +107,6 @@ class Walk:
 			self.english[name] = found
 		SHOTS.mkdir(parents=True, exist_ok=True)
 		self.page.screenshot(path=str(SHOTS / f"vi-{self.step:02d}-{name}.png"), full_page=False)
-
-
-def rest(page, method: str, path: str, body=None):
-	return page.evaluate(
-		"""async ([method, path, body]) => {
-			const r = await fetch(path, {
-				method,
-				headers: {'Content-Type': 'application/json', 'Accept': 'application/json',
-					'X-Frappe-CSRF-Token': (window.frappe && frappe.csrf_token) || ''},
-				body: body ? JSON.stringify(body) : undefined,
-			});
-			let data = null;
-			try { data = await r.json(); } catch (e) {}
-			return [r.status, data];
-		}""",
-		[method, path, body],
-	)
-
-
-def create(page, doctype: str, values: dict) -> dict:
-	status, data = rest(page, "POST", f"/api/resource/{quote(doctype)}", values)
-	assert status == 200, f"creating {doctype} failed: {status} {json.dumps(data)[:500]}"
-	return data["data"]
-
-
-def get(page, doctype: str, name: str) -> dict:
-	status, data = rest(page, "GET", f"/api/resource/{quote(doctype)}/{quote(name)}")
-	assert status == 200, f"reading {doctype} {name} failed: {status}"
-	return data["data"]
 
 
 def first_value(page, doctype: str, filters: dict) -> str | None:

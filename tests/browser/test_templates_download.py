@@ -14,33 +14,13 @@ import zipfile
 from urllib.parse import quote
 
 import pytest
+from desk_rest import desk_ready, rest
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 SAMPLE = "Thư chào giá (mẫu)"
 TIMEOUT = 60_000
 TAG = re.compile(r"<[^>]+>")
-
-
-def desk_ready(page):
-	page.wait_for_function("() => window.frappe && frappe.csrf_token && frappe.boot && frappe.boot.user")
-
-
-def rest(page, method: str, path: str, body=None):
-	return page.evaluate(
-		"""async ([method, path, body]) => {
-			const r = await fetch(path, {
-				method,
-				headers: {"Content-Type": "application/json", "Accept": "application/json",
-					"X-Frappe-CSRF-Token": frappe.csrf_token},
-				body: body ? JSON.stringify(body) : undefined,
-			});
-			let data = null;
-			try { data = await r.json(); } catch (e) {}
-			return [r.status, data];
-		}""",
-		[method, path, body],
-	)
 
 
 def document_text(data: bytes) -> str:
