@@ -55,6 +55,17 @@ def test_prettier_matches_pre_commit():
 	assert ci == hook, f"package.json pins prettier {ci}, .pre-commit-config.yaml runs prettier {hook}"
 
 
+def test_eslint_matches_pre_commit():
+	if not PRE_COMMIT.exists():
+		pytest.skip("no .pre-commit-config.yaml")
+	hook = pre_commit_rev("pre-commit/mirrors-eslint")
+	if hook is None:
+		pytest.skip("pre-commit does not run eslint")
+	package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+	ci = package["devDependencies"]["eslint"]
+	assert ci == hook, f"package.json pins eslint {ci}, .pre-commit-config.yaml runs eslint {hook}"
+
+
 def test_package_json_is_dev_tooling_only():
 	package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
 	# `bench build` runs `yarn build` in every app whose package.json has a build script.
