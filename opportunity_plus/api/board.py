@@ -12,7 +12,7 @@ from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, pretty_date
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
 
 from opportunity_plus.arguments import datetime_arg, text_arg
 from opportunity_plus.messages import bold
@@ -373,20 +373,12 @@ def _cards(
 	page_length: int = DEFAULT_PAGE_LENGTH,
 	details: bool = True,
 ) -> tuple[list[dict], bool]:
-	opp = frappe.qb.DocType("Opportunity")
-	query = frappe.qb.from_(opp).select(*[opp[field] for field in CARD_FIELDS])
-	query = _filtered(query, opp, pipeline, filters, permitted)
-	if stage:
-		query = query.where(opp.sales_stage == stage)
-	if names is not None:
-		query = query.where(opp.name.isin(names))
-	query = (
-		query.orderby(opp.board_rank, order=Order.asc)
-		.orderby(opp.creation, order=Order.desc)
-		.limit(page_length + 1)
-		.offset(start)
-	)
-	rows = query.run(as_dict=True)
+	if stage and names is None:
+		# a column's page: the board asks for every column with the same filters, so the query is
+		# built once and the next columns only change the stage value
+		rows = _column_page(pipeline, filters, permitted, stage, start, page_length)
+	else:
+		rows = _page_query(pipeline, filters, permitted, stage, names, start, page_length).run(as_dict=True)
 	has_more = len(rows) > page_length
 	rows = rows[:page_length]
 	if details:
@@ -394,29 +386,85 @@ def _cards(
 	return rows, has_more
 
 
+def _page_query(
+	pipeline: str | None,
+	filters: dict,
+	permitted: Criterion | None,
+	stage,
+	names: list[str] | None,
+	start: int,
+	page_length: int,
+):
+	opp = frappe.qb.DocType("Opportunity")
+	query = frappe.qb.from_(opp).select(*[opp[field] for field in CARD_FIELDS])
+	query = _filtered(query, opp, pipeline, filters, permitted)
+	if stage:
+		query = query.where(opp.sales_stage == stage)
+	if names is not None:
+		query = query.where(opp.name.isin(names))
+	return (
+		query.orderby(opp.board_rank, order=Order.asc)
+		.orderby(opp.creation, order=Order.desc)
+		.limit(page_length + 1)
+		.offset(start)
+	)
+
+
+def _column_page(
+	pipeline: str | None, filters: dict, permitted: Criterion | None, stage: str, start: int, page_length: int
+) -> list[dict]:
+	"""One page of a column, from the column query of this board and filters, built at most once per
+	request: the next columns only change the value the stage is compared with."""
+	key = (
+		pipeline,
+		frappe.as_json(filters, indent=None),
+		permitted.get_sql() if permitted is not None else None,
+		start,
+		page_length,
+	)
+	cached = getattr(frappe.local, "opportunity_plus_column_query", None)
+	if not cached or cached[0] != key:
+		opp = frappe.qb.DocType("Opportunity")
+		stage_value = opp.sales_stage.wrap_constant(stage)
+		query = _page_query(pipeline, filters, permitted, stage_value, None, start, page_length)
+		cached = frappe.local.opportunity_plus_column_query = (key, query, stage_value)
+	_key, query, stage_value = cached
+	stage_value.value = stage
+	return query.run(as_dict=True)
+
+
+class _Names(Term):
+	"""A list of document names for ``IN``: each one a query parameter, as ``Field.isin`` makes them,
+	without wrapping every name in a term of its own (a page of cards has hundreds)."""
+
+	def __init__(self, names: list[str]):
+		super().__init__()
+		self.names = names
+
+	def get_sql(self, param_wrapper=None, **kwargs) -> str:
+		if param_wrapper is None:
+			return "({})".format(",".join(frappe.db.escape(name) for name in self.names))
+		return "({})".format(",".join(param_wrapper.get_sql(param_value=name) for name in self.names))
+
+
 def _add_card_details(rows: list[dict], stages: list | None) -> None:
-	"""Labels (with colours), follower count, stage flags; two child-table queries per page."""
+	"""Labels (with colours), follower count, stage flags; two child-table queries for all the rows."""
 	if not rows:
 		return
-	names = [row.name for row in rows]
-	detail = frappe.qb.DocType("Opportunity Label Detail")
+	names = _Names([row.name for row in rows])
+	detail, label = frappe.qb.DocType("Opportunity Label Detail"), frappe.qb.DocType("Opportunity Label")
 	label_rows = (
 		frappe.qb.from_(detail)
-		.select(detail.parent, detail.label)
+		.left_join(label)
+		.on(label.name == detail.label)
+		.select(detail.parent, detail.label, label.color)
 		.where(detail.parenttype == "Opportunity")
 		.where(detail.parentfield == "opportunity_labels")
 		.where(detail.parent.isin(names))
 		.orderby(detail.idx)
 		.run(as_dict=True)
 	)
-	colours = dict(
-		frappe.get_all(
-			"Opportunity Label",
-			filters={"name": ("in", list({r.label for r in label_rows}) or [""])},
-			fields=["name", "color"],
-			as_list=True,
-		)
-	)
+	colours = {r.label: r.color for r in label_rows}
 	follower = frappe.qb.DocType("Opportunity Follower")
 	followers = dict(
 		frappe.qb.from_(follower)
@@ -430,6 +478,10 @@ def _add_card_details(rows: list[dict], stages: list | None) -> None:
 	labels = {}
 	for r in label_rows:
 		labels.setdefault(r.parent, []).append(r.label)
+	_complete_cards(rows, stages, labels, colours, followers)
+
+
+def _complete_cards(rows: list[dict], stages: list | None, labels: dict, colours: dict, followers: dict):
 	now = now_datetime()
 	stage_cache = {}
 	for row in rows:

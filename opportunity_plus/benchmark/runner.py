@@ -118,14 +118,16 @@ def busiest_owner(pipeline: str) -> str | None:
 
 
 def database_floor(pipeline: str, stages: list[str], page_length: int = 20) -> Callable:
-	"""Raw SQL the board cannot do with less: every column's first page and one aggregate."""
+	"""Raw SQL the board cannot do with less: every column's first page, with the columns a card
+	shows (the board's ``CARD_FIELDS``), and one aggregate."""
+	from opportunity_plus.api.board import CARD_FIELDS
+
+	columns = ", ".join(f"`{field}`" for field in CARD_FIELDS)  # the module's constants
 
 	def run():
 		for stage in stages:
 			frappe.db.sql(
-				"""select name, title, party_name, customer_name, opportunity_code, base_opportunity_amount,
-					opportunity_amount, currency, probability, expected_closing, opportunity_owner,
-					stage_entered_on, board_rank, modified
+				f"""select {columns}
 				from `tabOpportunity` where sales_pipeline=%s and sales_stage=%s
 				order by board_rank asc, creation desc limit %s""",
 				(pipeline, stage, page_length + 1),
@@ -161,7 +163,8 @@ def server_operations(company: str, pipeline: str, user: str) -> list[tuple[str,
 	stage_names = [stage.sales_stage for stage in get_stages(pipeline)]
 	busiest_stage = stage_names[0]
 	year_ago, today = last_twelve_months(getdate(nowdate()))
-	ever = date(2000, 1, 1)
+	# "all data": the longest range the report takes (grouped by month, at most 20 years)
+	ever = date(today.year - 19, 1, 1)
 	# one salesperson's cards ("my opportunities" for them): the owner with the most in the pipeline
 	mine = {"owner": busiest_owner(pipeline)}
 

@@ -24,9 +24,12 @@ from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
 from opportunity_plus.opportunity.opportunity_code import SERIES_PREFIX
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.opportunity.stage_history import reserve_history_names
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
 
 CHUNK = 2000
+ALL_NAMES_UP_TO = 100_000  # a larger run returns only its latest names (the sales flow's pick)
+SALES_FLOW_POOL = 3000
 VIA = "Demo"
 SALES_ROLE = "Sales User"
 
@@ -116,6 +119,7 @@ def make_demo(
 		"opportunities": made["count"],
 		"history_rows": made["history"],
 		"names": made["names"],
+		"all_names": made["all_names"],
 		**flows,
 		"seconds": round(time.monotonic() - started, 2),
 		"timings": reporter.timings,
@@ -469,6 +473,8 @@ def insert_opportunities(
 	opportunity_type = "Sales" if frappe.db.exists("Opportunity Type", "Sales") else None
 	territory = leaf("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
 	rows = iter(rows)
+	# streamed: one chunk in memory at a time; the names made are kept in full only for smaller runs
+	keep_all = total <= ALL_NAMES_UP_TO
 	made_names: list[str] = []
 	history_count = 0
 	done = 0
@@ -485,6 +491,8 @@ def insert_opportunities(
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
 			reasons += child_values(row, name, "lost_reasons", [(reason,) for reason in row.lost_reasons])
 			history += history_values(row, name)
+		for values, number in zip(history, reserve_history_names(len(history)), strict=True):
+			values[0] = number
 		insert_rows("Opportunity", OPPORTUNITY_FIELDS, opportunities)
 		insert_rows("Opportunity Item", ITEM_FIELDS, items)
 		insert_rows("Opportunity Label Detail", [*CHILD_FIELDS, "label"], labels)
@@ -493,10 +501,12 @@ def insert_opportunities(
 		if commit:
 			frappe.db.commit()
 		made_names += chunk_names
+		if not keep_all:
+			del made_names[:-SALES_FLOW_POOL]
 		history_count += len(history)
 		done += len(chunk)
 		reporter.progress(_("Creating opportunities"), done, max(total, 1))
-	return {"count": done, "names": made_names, "history": history_count}
+	return {"count": done, "names": made_names, "all_names": keep_all, "history": history_count}
 
 
 def insert_rows(doctype: str, fields: list[str], rows: list[tuple], batch: int = 1000) -> None:
@@ -559,10 +569,16 @@ def opportunity_values(row, name, code, company, currency, opportunity_type, ter
 	)
 
 
+def child_name(parent: str, parentfield: str, idx: int) -> str:
+	"""A child row's name made from its parent's (unique, reserved in blocks): random 10-character
+	names collide at a million rows, these never do, and need no retry."""
+	return f"{parent}-{parentfield}-{idx}"
+
+
 def item_values(row, parent: str) -> list[tuple]:
 	return [
 		(
-			frappe.generate_hash(length=10),
+			child_name(parent, "items", idx),
 			row.created,
 			row.created,
 			row.owner,
@@ -590,7 +606,7 @@ def item_values(row, parent: str) -> list[tuple]:
 def child_values(row, parent: str, parentfield: str, values: list[tuple]) -> list[tuple]:
 	return [
 		(
-			frappe.generate_hash(length=10),
+			child_name(parent, parentfield, idx),
 			row.created,
 			row.created,
 			row.owner,
@@ -606,7 +622,8 @@ def child_values(row, parent: str, parentfield: str, values: list[tuple]) -> lis
 	]
 
 
-def history_values(row, opportunity: str) -> list[tuple]:
+def history_values(row, opportunity: str) -> list[list]:
+	"""One row per move; its name (first value) is set from the history's sequence on insert."""
 	left: set[str] = set()  # a demo opportunity stays in one pipeline: both first-leave flags agree
 	values = []
 	for move in row.moves:
@@ -614,8 +631,8 @@ def history_values(row, opportunity: str) -> list[tuple]:
 		if move.from_stage:
 			left.add(move.from_stage)
 		values.append(
-			(
-				frappe.generate_hash(length=10),
+			[
+				None,
 				move.on,
 				move.on,
 				row.owner,
@@ -633,7 +650,7 @@ def history_values(row, opportunity: str) -> list[tuple]:
 				first_leave,
 				first_leave,
 				VIA,
-			)
+			]
 		)
 	return values
 

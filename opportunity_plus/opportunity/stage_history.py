@@ -1,4 +1,8 @@
-"""Recording every stage change of an opportunity in Opportunity Stage History."""
+"""Recording every stage change of an opportunity in Opportunity Stage History.
+
+History rows are a high-volume log: they are named by Frappe's ``autoincrement`` naming (a BIGINT key
+from the sequence ``opportunity_stage_history_id_seq``), never by a random hash, which collides at
+millions of rows and makes every secondary index carry a long varchar key."""
 
 import frappe
 from frappe import _
@@ -11,6 +15,10 @@ from opportunity_plus.messages import esc
 from opportunity_plus.rules.durations import describe_duration
 
 FLAG = "opportunity_plus_stage_change"
+HISTORY = "Opportunity Stage History"
+HISTORY_TABLE = f"tab{HISTORY}"
+HISTORY_SEQUENCE = "opportunity_stage_history_id_seq"  # frappe.scrub(HISTORY + "_id_seq")
+LARGEST_BLOCK = 100_000
 
 
 def change_source(doc) -> str:
@@ -160,3 +168,63 @@ def backfill_stay_totals() -> None:
 		.set(opp.stage_stays, stays.stays)
 		.run()
 	)
+
+
+def reserve_history_names(count: int) -> list[int]:
+	"""``count`` new row names from the history's sequence in one statement (for bulk writers such as
+	the demo), each taken with NEXTVAL as ``db_insert`` takes one, so concurrent moves never collide.
+
+	MariaDB's Sequence engine table ``seq_1_to_N`` gives the N rows; N is an integer this function
+	checks, never user input."""
+	count = int(count)
+	if count <= 0:
+		return []
+	names: list[int] = []
+	while len(names) < count:
+		block = min(count - len(names), LARGEST_BLOCK)
+		names += [
+			row[0] for row in frappe.db.sql(f"select nextval(`{HISTORY_SEQUENCE}`) from seq_1_to_{block:d}")
+		]
+	return names
+
+
+def history_has_autoincrement_names() -> bool:
+	column = frappe.db.sql(
+		"""select data_type from information_schema.columns
+		where table_schema = database() and table_name = %s and column_name = 'name'""",
+		(HISTORY_TABLE,),
+	)
+	return bool(column) and column[0][0].lower() == "bigint"
+
+
+def renumber_history() -> None:
+	"""Move the history of a site written with random names to autoincrement names, set-based.
+
+	The old table is renamed aside, Frappe creates the new one (BIGINT key, sequence) from the
+	DocType, one INSERT ... SELECT copies every row numbered in time order, the sequence continues
+	after the last number and the old table is dropped. Nothing links to history rows by name (the
+	app reads them by opportunity), so renumbering loses nothing. Safe to run again: a site already
+	migrated is left alone, and a run interrupted after the rename resumes from the old table."""
+	old = f"{HISTORY_TABLE} before 1.3"
+	has_old = frappe.db.sql("show tables like %s", (old,))
+	if not has_old:
+		if not frappe.db.table_exists(HISTORY, cached=False) or history_has_autoincrement_names():
+			return
+		frappe.db.sql_ddl(f"rename table `{HISTORY_TABLE}` to `{old}`")
+	frappe.db.sql_ddl(f"drop table if exists `{HISTORY_TABLE}`")
+	frappe.db.updatedb(HISTORY)  # the new table and its sequence, as the DocType defines them
+
+	new_columns, old_columns = (
+		{row[0] for row in frappe.db.sql(f"show columns from `{t}`")} for t in (HISTORY_TABLE, old)
+	)
+	columns = sorted((new_columns & old_columns) - {"name"})
+	listed = ", ".join(f"`{column}`" for column in columns)
+	frappe.db.sql(
+		f"""insert into `{HISTORY_TABLE}` (`name`, {listed})
+		select row_number() over (order by `changed_on`, `creation`, `name`), {listed} from `{old}`"""
+	)
+	last = frappe.db.sql(f"select max(`name`) from `{HISTORY_TABLE}`")[0][0]
+	if last:
+		frappe.db.sql(f"select setval(`{HISTORY_SEQUENCE}`, %s)", (int(last),))
+	frappe.db.commit()
+	frappe.db.sql_ddl(f"drop table `{old}`")

@@ -10,12 +10,21 @@ INDEXES = [
 		"opportunity_plus_board_column_index",
 		["sales_pipeline", "sales_stage", "board_rank", "creation desc"],
 	),
-	# board filtered by owner ("my opportunities"): that owner's cards of a column, in card order.
+	# board filtered by owner ("my opportunities"): that owner's cards of a column, in card order,
+	# and the owner's column totals read from the index alone (amount, probability).
 	# The pipeline comes first so that the report's GROUP BY owner never walks this index.
 	(
 		"Opportunity",
-		"opportunity_plus_owner_column_index",
-		["sales_pipeline", "opportunity_owner", "sales_stage", "board_rank", "creation desc"],
+		"opportunity_plus_owner_board_index",
+		[
+			"sales_pipeline",
+			"opportunity_owner",
+			"sales_stage",
+			"board_rank",
+			"creation desc",
+			"base_opportunity_amount",
+			"probability",
+		],
 	),
 	# board and report: count, amount and weighted amount per stage, read from the index alone
 	(
@@ -59,7 +68,10 @@ INDEXES = [
 
 
 # (doctype, index name) of indexes earlier versions added and a wider one now replaces
-RETIRED_INDEXES = [("Opportunity Stage History", "opportunity_stay_index")]
+RETIRED_INDEXES = [
+	("Opportunity Stage History", "opportunity_stay_index"),
+	("Opportunity", "opportunity_plus_owner_column_index"),  # 1.3: covers the owner's totals too
+]
 
 
 def make_indexes() -> None:
@@ -69,11 +81,18 @@ def make_indexes() -> None:
 		frappe.db.add_index(doctype, columns, index_name=name)
 
 
+# sequences of our autoincrement doctypes: Frappe drops their tables on uninstall, not the sequences
+SEQUENCES = ["opportunity_stage_history_id_seq"]
+
+
 def drop_indexes() -> None:
-	"""Drop indexes we added to other apps' tables (ours go with their doctypes)."""
+	"""Drop indexes we added to other apps' tables (ours go with their doctypes), and the sequences
+	that name the rows of our autoincrement doctypes (Frappe leaves those behind)."""
 	for doctype, name, _columns in INDEXES:
 		if frappe.get_meta(doctype).module != "Opportunity Plus":
 			drop_index(doctype, name)
+	for sequence in SEQUENCES:
+		frappe.db.sql_ddl(f"drop sequence if exists `{sequence}`")
 
 
 def drop_index(doctype: str, name: str) -> None:

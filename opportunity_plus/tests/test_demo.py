@@ -63,6 +63,17 @@ class TestDemoData(FrappeTestCase):
 		)
 		self.assertEqual(sorted(first_rows), sorted(names))
 		self.assertGreater(result["history_rows"], count)
+		# history rows are numbered from the history's sequence: integers, in the order written
+		numbers = (
+			frappe.qb.from_(history)
+			.select(history.name)
+			.where(history.opportunity.isin(result["names"]))
+			.orderby(history.name)
+			.run(pluck=True)
+		)
+		self.assertGreaterEqual(len(numbers), result["history_rows"])  # the sales flow's moves too
+		self.assertTrue(all(isinstance(number, int) for number in numbers))
+		self.assertEqual(len(set(numbers)), len(numbers))
 		sample = names[:: max(1, count // 50)]
 		for name in sample:
 			current = frappe.db.get_value(
@@ -139,6 +150,56 @@ class TestDemoData(FrappeTestCase):
 		print(f"\n10,000 demo opportunities in {seconds:.1f} s ({result['history_rows']} history rows)")
 		self.assertLess(seconds, 45)
 		self.check_consistency(result, 10_000)
+
+	def test_history_names_continue_the_sequence_a_real_move_uses(self):
+		from opportunity_plus.opportunity.stage_history import reserve_history_names
+
+		block = reserve_history_names(5)
+		self.assertEqual(block, list(range(block[0], block[0] + 5)))
+		result = make_demo(20, seed=5, commit=False, with_sales_flow=False)
+		demo_numbers = frappe.get_all(
+			"Opportunity Stage History", filters={"opportunity": ("in", result["names"])}, pluck="name"
+		)
+		self.assertGreater(min(demo_numbers), block[-1])
+		# a move after the demo gets the next number, no collision with the rows written in bulk
+		opportunity = frappe.get_doc("Opportunity", result["names"][0])
+		stages = [s.sales_stage for s in frappe.get_doc("Sales Pipeline", opportunity.sales_pipeline).stages]
+		opportunity.sales_stage = next(s for s in stages if s != opportunity.sales_stage)
+		opportunity.flags.ignore_mandatory = True
+		opportunity.flags.ignore_validate = False
+		before = frappe.db.count("Opportunity Stage History", {"opportunity": opportunity.name})
+		try:
+			opportunity.save(ignore_permissions=True)
+		except frappe.ValidationError:
+			frappe.clear_messages()
+			return  # a stage rule refused this move: the numbering was checked above
+		moved = frappe.get_all(
+			"Opportunity Stage History",
+			filters={"opportunity": opportunity.name},
+			pluck="name",
+			order_by="name desc",
+			limit=1,
+		)[0]
+		self.assertEqual(
+			frappe.db.count("Opportunity Stage History", {"opportunity": opportunity.name}), before + 1
+		)
+		self.assertGreater(moved, max(demo_numbers))
+
+	def test_a_large_run_keeps_only_its_latest_names(self):
+		from opportunity_plus.demo import loader
+
+		keep, pool = loader.ALL_NAMES_UP_TO, loader.SALES_FLOW_POOL
+		loader.ALL_NAMES_UP_TO, loader.SALES_FLOW_POOL = 30, 10
+		try:
+			result = make_demo(50, seed=6, commit=False, with_sales_flow=False)
+		finally:
+			loader.ALL_NAMES_UP_TO, loader.SALES_FLOW_POOL = keep, pool
+		self.assertEqual(result["opportunities"], 50)
+		self.assertFalse(result["all_names"])
+		self.assertEqual(len(result["names"]), 10)
+		latest = frappe.get_all("Opportunity", order_by="creation desc", pluck="name", limit=1)
+		self.assertTrue(set(result["names"]) <= set(frappe.get_all("Opportunity", pluck="name")))
+		self.assertTrue(latest)
 
 	def test_the_bench_command_is_registered(self):
 		from opportunity_plus.commands import commands

@@ -3,7 +3,7 @@ from frappe.installer import install_app, remove_app
 from frappe.tests.utils import FrappeTestCase
 
 from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
-from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES
+from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES, SEQUENCES
 from opportunity_plus.setup.install import after_migrate
 
 APP = "opportunity_plus"
@@ -25,6 +25,16 @@ def our_property_setters() -> int:
 			{"doc_type": doctype, "field_name": fieldname or ("is", "not set"), "property": prop},
 		)
 		for doctype, fieldname, prop, _value, _type in PROPERTY_SETTERS
+	)
+
+
+def has_sequence(name: str) -> bool:
+	return bool(
+		frappe.db.sql(
+			"""select 1 from information_schema.tables
+			where table_schema = database() and table_name = %s and table_type = 'SEQUENCE'""",
+			(name,),
+		)
 	)
 
 
@@ -51,6 +61,9 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.has_index(f"tab{doctype}", name), name)
 		for doctype, name in RETIRED_INDEXES:
 			self.assertFalse(frappe.db.has_index(f"tab{doctype}", name), name)
+		for name in SEQUENCES:  # stage history rows are numbered from it
+			self.assertTrue(has_sequence(name), name)
+		self.assertEqual(frappe.get_meta("Opportunity Stage History").autoname, "autoincrement")
 
 	def test_installed_site_has_doctypes_fields_and_default_pipeline(self):
 		self.assert_installed()
@@ -99,6 +112,8 @@ class TestInstall(FrappeTestCase):
 					table,
 				)
 			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
+			for name in SEQUENCES:
+				self.assertFalse(has_sequence(name), name)
 			self.assertFalse(
 				frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'")
 			)
@@ -108,3 +123,55 @@ class TestInstall(FrappeTestCase):
 			frappe.db.commit()
 			reset_hooks()
 		self.assert_installed()
+
+	def test_history_with_random_names_is_renumbered_in_time_order(self):
+		"""The v1.3 patch: a site whose history rows have random varchar names gets them numbered."""
+		from opportunity_plus.opportunity.stage_history import (
+			HISTORY_SEQUENCE,
+			HISTORY_TABLE,
+			history_has_autoincrement_names,
+			renumber_history,
+			reserve_history_names,
+		)
+
+		history = frappe.qb.DocType("Opportunity Stage History")
+		insert = frappe.qb.into(history).columns(
+			history.name, history.opportunity, history.to_stage, history.changed_on, history.creation
+		)
+		for number, at in zip(
+			reserve_history_names(3), ("2026-03-02", "2026-03-01", "2026-03-03"), strict=True
+		):
+			insert = insert.insert(number, "OPP-RENUMBER-TEST", "Prospecting", at, at)
+		insert.run()
+		columns = (
+			"opportunity, from_stage, to_stage, changed_on, creation, seconds_in_from_stage, first_leave"
+		)
+		before = frappe.db.sql(f"select {columns} from `{HISTORY_TABLE}`")
+		try:
+			# as a site written by 1.2: varchar names made of random hashes
+			frappe.db.sql_ddl(f"alter table `{HISTORY_TABLE}` modify `name` varchar(140) not null")
+			frappe.db.sql(f"update `{HISTORY_TABLE}` set `name` = left(md5(concat(rand(), `name`)), 10)")
+			frappe.db.commit()
+			self.assertFalse(history_has_autoincrement_names())
+
+			renumber_history()
+			self.assertTrue(history_has_autoincrement_names())
+			after = frappe.db.sql(f"select {columns} from `{HISTORY_TABLE}` order by name")
+			self.assertEqual(sorted(after), sorted(before))  # every row, unchanged
+			in_time = [(row[3], row[4]) for row in after]
+			self.assertEqual(in_time, sorted(in_time))  # numbered in time order
+			count = len(after)
+			self.assertEqual(
+				frappe.db.sql(f"select min(name), max(name) from `{HISTORY_TABLE}`")[0], (1, count)
+			)
+			# the next move continues after the last number
+			self.assertGreater(frappe.db.sql(f"select nextval(`{HISTORY_SEQUENCE}`)")[0][0], count)
+
+			renumber_history()  # again: a migrated site is left as it is
+			self.assertEqual(frappe.db.sql(f"select {columns} from `{HISTORY_TABLE}` order by name"), after)
+		finally:
+			frappe.db.delete("Opportunity Stage History", {"opportunity": "OPP-RENUMBER-TEST"})
+			after_migrate()  # the app's indexes on the new table
+			frappe.db.commit()
+		for doctype, name, _columns in INDEXES:
+			self.assertTrue(frappe.db.has_index(f"tab{doctype}", name), name)
