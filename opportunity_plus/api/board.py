@@ -16,6 +16,7 @@ from pypika.terms import Criterion, Term
 
 from opportunity_plus.arguments import datetime_arg, text_arg
 from opportunity_plus.messages import bold
+from opportunity_plus.opportunity.access import check_opportunity
 from opportunity_plus.opportunity.labels import has_any_label
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
 from opportunity_plus.opportunity.read_permission import readable_condition
@@ -186,7 +187,7 @@ def move_card(
 			),
 			title=_("Opportunity Board"),
 		)
-	_check_may_write(text_arg(opportunity, _("Opportunity")))
+	check_opportunity(opportunity, "write")
 	doc = frappe.get_doc("Opportunity", opportunity, for_update=True)
 	doc.check_permission("write")
 	_check_not_changed(doc, shown)
@@ -542,19 +543,6 @@ def _default_company() -> str | None:
 
 
 # ---------------------------------------------------------------------------------------- moves
-
-
-def _check_may_write(name: str | None) -> None:
-	"""Before anything is locked or loaded: the user may change this opportunity. A name that does
-	not exist gets the same answer as one the user may not change (no existence oracle)."""
-	if not (
-		name and frappe.db.exists("Opportunity", name) and frappe.has_permission("Opportunity", "write", name)
-	):
-		frappe.throw(
-			_("Opportunity {0} was not found, or you may not change it.").format(bold(name)),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
 
 
 def _check_not_changed(doc, shown) -> None:

@@ -23,6 +23,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime, strip_html, va
 
 from opportunity_plus.arguments import date_arg, datetime_arg
 from opportunity_plus.messages import bold, esc
+from opportunity_plus.opportunity.access import check_opportunity
 
 KINDS = ("call", "email", "meeting", "note", "todo")
 DIRECTIONS = ("Sent", "Received")
@@ -106,15 +107,10 @@ def log_activity(
 
 
 def get_opportunity_to_log_on(name: str):
-	"""The opportunity, if the user may change it; one answer for missing and not permitted."""
-	doc = frappe.get_doc("Opportunity", name) if name and frappe.db.exists("Opportunity", name) else None
-	if not doc or not doc.has_permission("write"):
-		frappe.throw(
-			_("You cannot log activities on opportunity {0}.").format(bold(name)),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
-	return doc
+	"""The opportunity, if the user may change it (one answer for missing and not permitted)."""
+	return frappe.get_doc(
+		"Opportunity", check_opportunity(name, "write", _("You cannot log activities on opportunity {0}."))
+	)
 
 
 def party_link(doc) -> tuple[str, str] | None:

@@ -11,20 +11,12 @@ from frappe.utils import add_days, getdate, nowdate
 
 from opportunity_plus.arguments import json_arg, text_arg
 from opportunity_plus.messages import bold, esc
+from opportunity_plus.opportunity.access import check_opportunity
 
 
 def get_opportunity(name: str):
-	"""The opportunity, if the user may read it; one answer for "not found" and "not permitted"."""
-	name = text_arg(name, _("Opportunity"))
-	if not (
-		name and frappe.db.exists("Opportunity", name) and frappe.has_permission("Opportunity", "read", name)
-	):
-		frappe.throw(
-			_("Opportunity {0} was not found, or you may not open it.").format(bold(name)),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
-	return frappe.get_doc("Opportunity", name)
+	"""The opportunity, if the user may read it (one answer for "not found" and "not permitted")."""
+	return frappe.get_doc("Opportunity", check_opportunity(name, "read"))
 
 
 def customer_of(opp) -> str:

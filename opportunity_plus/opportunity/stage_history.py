@@ -91,7 +91,7 @@ def get_history(opportunity: str, limit: int = 50) -> list[dict]:
 		"Opportunity Stage History",
 		filters={"opportunity": opportunity},
 		fields=["from_stage", "to_stage", "changed_on", "changed_by", "seconds_in_from_stage", "via"],
-		order_by="changed_on desc, creation desc",
+		order_by="changed_on desc, creation desc, name desc",
 		limit=limit,
 	)
 	for row in rows:
@@ -110,7 +110,7 @@ def last_move(opportunity: str, **filters) -> dict | None:
 		"Opportunity Stage History",
 		filters={"opportunity": opportunity, **filters},
 		fields=["from_stage", "to_stage", "reference_doctype", "reference_name"],
-		order_by="changed_on desc, creation desc",
+		order_by="changed_on desc, creation desc, name desc",
 		limit=1,
 	)
 	return rows[0] if rows else None
