@@ -42,7 +42,8 @@ def may_follow(users: list[str]) -> set[str]:
 def check_may_follow(users: list[str]) -> None:
 	"""Refuse users who may not follow, with one message for every reason (unknown, disabled,
 	website user, Guest), so the answer never tells whether an account exists."""
-	refused = [user for user in users if user not in may_follow(users)]
+	allowed = may_follow(users)
+	refused = [user for user in users if user not in allowed]
 	if refused:
 		frappe.throw(
 			_("{0} cannot follow opportunities: only enabled desk users can.").format(

@@ -44,26 +44,16 @@ def test_ruff_matches_pre_commit():
 	assert ci == hook, f".ci/requirements-unit.txt pins ruff {ci}, .pre-commit-config.yaml runs ruff {hook}"
 
 
-def test_prettier_matches_pre_commit():
+@pytest.mark.parametrize("tool", ["prettier", "eslint"])
+def test_js_tool_matches_pre_commit(tool):
 	if not PRE_COMMIT.exists():
 		pytest.skip("no .pre-commit-config.yaml")
-	hook = pre_commit_rev("pre-commit/mirrors-prettier")
+	hook = pre_commit_rev(f"pre-commit/mirrors-{tool}")
 	if hook is None:
-		pytest.skip("pre-commit does not run prettier")
+		pytest.skip(f"pre-commit does not run {tool}")
 	package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
-	ci = package["devDependencies"]["prettier"]
-	assert ci == hook, f"package.json pins prettier {ci}, .pre-commit-config.yaml runs prettier {hook}"
-
-
-def test_eslint_matches_pre_commit():
-	if not PRE_COMMIT.exists():
-		pytest.skip("no .pre-commit-config.yaml")
-	hook = pre_commit_rev("pre-commit/mirrors-eslint")
-	if hook is None:
-		pytest.skip("pre-commit does not run eslint")
-	package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
-	ci = package["devDependencies"]["eslint"]
-	assert ci == hook, f"package.json pins eslint {ci}, .pre-commit-config.yaml runs eslint {hook}"
+	ci = package["devDependencies"][tool]
+	assert ci == hook, f"package.json pins {tool} {ci}, .pre-commit-config.yaml runs {tool} {hook}"
 
 
 def test_package_json_is_dev_tooling_only():
