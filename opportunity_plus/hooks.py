@@ -61,7 +61,11 @@ has_permission = {
 
 # Reminders: expected closing near or past, stale in stage (once per event)
 scheduler_events = {
-	"daily_long": ["opportunity_plus.opportunity.reminders.send_daily_reminders"],
+	"daily_long": [
+		"opportunity_plus.opportunity.reminders.send_daily_reminders",
+		# the predicted win probability learns from the opportunities won and lost since
+		"opportunity_plus.win_prediction.training.scheduled_training",
+	],
 }
 # an opportunity can be deleted although reminders were sent about it
 ignore_links_on_delete = ["Opportunity Reminder Log", "Opportunity Stage History"]

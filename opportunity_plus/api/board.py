@@ -58,6 +58,7 @@ CARD_FIELDS = (
 	"opportunity_amount",
 	"base_opportunity_amount",
 	"probability",
+	"predicted_win_probability",
 	"expected_closing",
 	"opportunity_owner",
 	"stage_entered_on",

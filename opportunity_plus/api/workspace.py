@@ -68,7 +68,9 @@ def forecast_by_month(filters: str | dict | None = None, months: int = FORECAST_
 	first = month_bounds(keys[0])[0].strftime("%Y-%m")
 	amount = dict.fromkeys(["overdue", *keys], 0.0)
 	weighted = dict.fromkeys(["overdue", *keys], 0.0)
-	for month, _pipeline, _owner, _count, month_amount, month_weighted in analysis.forecast_rows(f, keys):
+	for month, _pipeline, _owner, _count, month_amount, month_weighted, *_predicted in analysis.forecast_rows(
+		f, keys
+	):
 		key = "overdue" if month < first else month
 		amount[key] += float(month_amount or 0)
 		weighted[key] += float(month_weighted or 0)

@@ -56,6 +56,14 @@ def opportunity_plus_demo(context, count, seed, company, years, no_sales_flow):
 		click.echo(
 			"Timings (s): " + ", ".join(f"{step} {seconds}" for step, seconds in result["timings"].items())
 		)
+		# the predicted win probability learns from the opportunities just added
+		from opportunity_plus.win_prediction.training import train
+
+		trained = train()
+		click.echo(
+			"Win prediction: {status}; learned from {closed} closed opportunities in {training_seconds} s, "
+			"{predictions} predictions updated.".format(**trained)
+		)
 	finally:
 		frappe.destroy()
 

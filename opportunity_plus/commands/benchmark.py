@@ -28,8 +28,14 @@ from frappe.commands import get_site, pass_context
 	default=False,
 	help="With --reminders: forget the reminders logged so far first (demo sites only)",
 )
+@click.option(
+	"--win-prediction",
+	is_flag=True,
+	default=False,
+	help="Time training the predicted win probability instead, and print its backtest per pipeline",
+)
 @pass_context
-def opportunity_plus_benchmark(context, repeat, url, password, json_path, reminders, fresh):
+def opportunity_plus_benchmark(context, repeat, url, password, json_path, reminders, fresh, win_prediction):
 	"""Medians and p95 of the board, a card move and the analysis report, beside ERPNext's native views."""
 	import frappe
 
@@ -40,6 +46,20 @@ def opportunity_plus_benchmark(context, repeat, url, password, json_path, remind
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
+		if win_prediction:
+			from opportunity_plus.benchmark.win_prediction import run as run_win_prediction
+
+			result = run_win_prediction()
+			click.echo(
+				"{status}: learned from {closed} closed opportunities (test set: closed from {split}) in "
+				"{training_seconds} s; with the refresh of {predictions_updated} predictions "
+				"{train_and_refresh_seconds} s.".format(**result)
+			)
+			click.echo(result["table"])
+			if json_path:
+				with open(json_path, "w") as handle:
+					json.dump({k: v for k, v in result.items() if k != "table"}, handle, indent=1)
+			return
 		if reminders:
 			from opportunity_plus.benchmark.reminders import run as run_reminders
 

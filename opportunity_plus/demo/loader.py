@@ -66,6 +66,20 @@ DEMO_PIPELINES = [
 ]
 
 
+# Lead sources of the demo and how much likelier than average each one is to be won: demo data with a
+# signal for the predicted win probability (the figures show how it works, they promise nothing)
+DEMO_SOURCES = [
+	("Existing Customer", 3.0),
+	("Reference", 2.0),
+	("Exhibition", 1.0),
+	("Advertisement", 1.0),
+	("Campaign", 1.0),
+	("Walk In", 1.0),
+	("Mass Mailing", 0.6),
+	("Cold Calling", 0.4),
+]
+
+
 class Reporter:
 	"""Progress on the terminal (or wherever ``progress`` sends it) and timings per step."""
 
@@ -145,6 +159,7 @@ def ensure_catalogue(company: str, count: int, seed: int) -> Catalogue:
 	labels = ensure_labels()
 	lost_reasons = ensure_lost_reasons()
 	items = ensure_items()
+	sources = ensure_sources()
 	parties_each = min(50, max(10, count // 200))
 	parties = ensure_customers(rng, parties_each) + ensure_leads(rng, company, parties_each)
 	return Catalogue(
@@ -156,6 +171,7 @@ def ensure_catalogue(company: str, count: int, seed: int) -> Catalogue:
 		lost_reasons=lost_reasons,
 		topics=names.OPPORTUNITY_TOPICS,
 		price_scale=25_000 if currency == "VND" else 1,
+		sources=sources,
 	)
 
 
@@ -225,6 +241,13 @@ def ensure_labels() -> list[str]:
 				ignore_permissions=True
 			)
 	return [label for label, _color in names.LABELS]
+
+
+def ensure_sources() -> list[tuple[str, float]]:
+	for source, _odds in DEMO_SOURCES:
+		if not frappe.db.exists("Lead Source", source):
+			frappe.get_doc({"doctype": "Lead Source", "source_name": source}).insert(ignore_permissions=True)
+	return list(DEMO_SOURCES)
 
 
 def ensure_lost_reasons() -> list[str]:
@@ -439,7 +462,12 @@ OPPORTUNITY_FIELDS = [
 	"sales_stage", "expected_closing", "probability", "currency", "conversion_rate", "opportunity_amount",
 	"base_opportunity_amount", "company", "transaction_date", "title", "order_lost_reason", "base_total",
 	"total", "opportunity_code", "sales_pipeline", "stage_entered_on", "board_rank", "territory",
-	"customer_group", "stage_stay_seconds", "stage_stays",
+	"customer_group", "stage_stay_seconds", "stage_stays", "source", "probability_at_close",
+]  # fmt: skip
+ACTIVITY_FIELDS = [
+	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "subject", "content",
+	"communication_type", "communication_medium", "sent_or_received", "communication_date", "status",
+	"reference_doctype", "reference_name", "sender", "user",
 ]  # fmt: skip
 ITEM_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "parent", "parentfield",
@@ -482,7 +510,7 @@ def insert_opportunities(
 	while chunk := list(islice(rows, CHUNK)):
 		chunk_names = namer.names(len(chunk))
 		codes = namer.codes(chunk)
-		opportunities, items, labels, reasons, history = [], [], [], [], []
+		opportunities, items, labels, reasons, history, calls = [], [], [], [], [], []
 		for row, name, code in zip(chunk, chunk_names, codes, strict=True):
 			opportunities.append(
 				opportunity_values(row, name, code, company, currency, opportunity_type, territory, namer)
@@ -491,6 +519,7 @@ def insert_opportunities(
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
 			reasons += child_values(row, name, "lost_reasons", [(reason,) for reason in row.lost_reasons])
 			history += history_values(row, name)
+			calls += activity_values(row, name)
 		for values, number in zip(history, reserve_history_names(len(history)), strict=True):
 			values[0] = number
 		insert_rows("Opportunity", OPPORTUNITY_FIELDS, opportunities)
@@ -498,6 +527,7 @@ def insert_opportunities(
 		insert_rows("Opportunity Label Detail", [*CHILD_FIELDS, "label"], labels)
 		insert_rows("Opportunity Lost Reason Detail", [*CHILD_FIELDS, "lost_reason"], reasons)
 		insert_rows("Opportunity Stage History", HISTORY_FIELDS, history)
+		insert_rows("Communication", ACTIVITY_FIELDS, calls)
 		if commit:
 			frappe.db.commit()
 		made_names += chunk_names
@@ -566,6 +596,8 @@ def opportunity_values(row, name, code, company, currency, opportunity_type, ter
 		None,
 		row.stay_seconds,
 		row.stays,
+		row.source,
+		None if row.probability_at_close is None else str(row.probability_at_close),
 	)
 
 
@@ -619,6 +651,33 @@ def child_values(row, parent: str, parentfield: str, values: list[tuple]) -> lis
 			*value,
 		)
 		for idx, value in enumerate(values, start=1)
+	]
+
+
+def activity_values(row, parent: str) -> list[tuple]:
+	"""The calls logged on a demo opportunity, as Log Activity makes them (Communication, Phone)."""
+	return [
+		(
+			child_name(parent, "call", idx),
+			on,
+			on,
+			row.owner,
+			row.owner,
+			0,
+			0,
+			"Gọi điện cho khách hàng",
+			"Trao đổi về nhu cầu và tiến độ.",
+			"Communication",
+			"Phone",
+			"Sent",
+			on,
+			"Linked",
+			"Opportunity",
+			parent,
+			row.owner,
+			row.owner,
+		)
+		for idx, on in enumerate(row.activities, start=1)
 	]
 
 

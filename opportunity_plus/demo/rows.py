@@ -84,6 +84,8 @@ class Catalogue:
 	lost_reasons: Sequence[str] = ()
 	topics: Sequence[str] = ("Opportunity",)
 	price_scale: float = 1.0  # e.g. 25,000 for VND
+	# (lead source, odds of winning against the average): the demo's outcomes depend on the source
+	sources: Sequence[tuple[str, float]] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class DemoOpportunity:
 	lost_reasons: tuple[str, ...]
 	lost_detail: str
 	moves: tuple[Move, ...] = field(default_factory=tuple)
+	source: str | None = None
+	activities: tuple[datetime, ...] = ()  # calls logged on its timeline
+	probability_at_close: float | None = None  # what the owner expected just before it closed
 
 	@property
 	def amount(self) -> float:
@@ -150,11 +155,20 @@ def make_one(rng, catalogue, pipeline: DemoPipeline, owner: str, index: int, now
 	created = (now - timedelta(days=age_days)).replace(microsecond=0)
 	created = min(created.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59)), now)
 
-	path = choose_path(rng, pipeline, age_days)
+	# the signal a win prediction can find: the source, and whether the opportunity is looked after
+	# (recent calls, no long stay in one stage) shift the odds of winning; owner, territory, labels
+	# and amount do not
+	source, source_odds = rng.choice(list(catalogue.sources)) if catalogue.sources else (None, 1.0)
+	engaged = rng.random() < 0.5
+	path = choose_path(rng, pipeline, age_days, odds=source_odds * (2.0 if engaged else 0.5))
 	final = path[-1]
 	needs_amount = final.stage_type == WON or any(stage.require_amount for stage in path)
 	lines = make_lines(rng, catalogue) if needs_amount or rng.random() < 0.75 else ()
-	moves = time_moves(rng, path, created, now, closed=final.is_closed)
+	moves = time_moves(rng, path, created, now, closed=final.is_closed, stuck=not engaged)
+	activities = make_activities(rng, created, moves[-1].on if final.is_closed else now, engaged)
+	at_close = None
+	if final.is_closed and len(path) > 1:
+		at_close = float(min(100, max(0, (path[-2].probability or 0) + rng.choice((-10, 0, 0, 10)))))
 
 	lost_reasons: tuple[str, ...] = ()
 	lost_detail = ""
@@ -194,11 +208,15 @@ def make_one(rng, catalogue, pipeline: DemoPipeline, owner: str, index: int, now
 		lost_reasons=lost_reasons,
 		lost_detail=lost_detail,
 		moves=moves,
+		source=source,
+		activities=activities,
+		probability_at_close=at_close,
 	)
 
 
-def choose_path(rng, pipeline: DemoPipeline, age_days: float) -> list[Stage]:
-	"""The stages an opportunity went through, first stage first, its current stage last."""
+def choose_path(rng, pipeline: DemoPipeline, age_days: float, odds: float = 1.0) -> list[Stage]:
+	"""The stages an opportunity went through, first stage first, its current stage last; ``odds``
+	multiplies the odds that a closed one was won (0.42 won at 1)."""
 	open_stages = list(pipeline.open_stages)
 	if not open_stages or open_stages[0] is not pipeline.stages[0]:
 		open_stages = [pipeline.stages[0], *[s for s in open_stages if s is not pipeline.stages[0]]]
@@ -208,7 +226,8 @@ def choose_path(rng, pipeline: DemoPipeline, age_days: float) -> list[Stage]:
 	# the older, the likelier it is decided
 	closed_share = min(0.92, age_days / 140)
 	if rng.random() < closed_share and (won or lost):
-		if won and (not lost or rng.random() < 0.42):
+		won_odds = 0.42 / 0.58 * odds
+		if won and (not lost or rng.random() < won_odds / (1 + won_odds)):
 			reached, final = len(open_stages), won
 		else:
 			reached, final = rng.randint(1, len(open_stages)), lost
@@ -226,15 +245,25 @@ def choose_path(rng, pipeline: DemoPipeline, age_days: float) -> list[Stage]:
 	return path
 
 
-def time_moves(rng, path: list[Stage], created: datetime, now: datetime, closed: bool) -> tuple[Move, ...]:
-	"""Creation in the first stage, then one move per later stage, spread in time up to ``now``."""
+def time_moves(
+	rng, path: list[Stage], created: datetime, now: datetime, closed: bool, stuck: bool = False
+) -> tuple[Move, ...]:
+	"""Creation in the first stage, then one move per later stage, spread in time up to ``now``.
+
+	A ``stuck`` opportunity spends most of its time in its last open stage: it made its earlier moves
+	early, and a closed one stayed long before it closed."""
 	available = (now - created).total_seconds()
 	if closed:
-		span = min(available, rng.uniform(7, 160) * DAY.total_seconds())
+		days = rng.uniform(60, 200) if stuck else rng.uniform(7, 120)
+		span = min(available, days * DAY.total_seconds())
 	else:
-		span = available * rng.uniform(0.2, 0.9)
+		span = available * (rng.uniform(0.05, 0.3) if stuck else rng.uniform(0.6, 0.98))
 	steps = len(path) - 1
 	points = sorted(rng.random() for _ in range(steps))
+	if closed and steps >= 1:
+		# the closing move comes last; the moves before it happen early when it got stuck
+		share = rng.uniform(0.1, 0.35) if stuck else rng.uniform(0.7, 0.95)
+		points = [point * share for point in points[:-1]] + [1.0]
 	times = [created]
 	for point in points:
 		at = created + timedelta(seconds=int(span * point))
@@ -247,6 +276,23 @@ def time_moves(rng, path: list[Stage], created: datetime, now: datetime, closed:
 	for stage, on, previous_stage, previous_on in zip(path[1:], times[1:], path, times, strict=False):
 		moves.append(Move(previous_stage.sales_stage, stage.sales_stage, on, previous_on))
 	return tuple(moves)
+
+
+def make_activities(rng, created: datetime, until: datetime, engaged: bool) -> tuple[datetime, ...]:
+	"""Calls logged on the opportunity up to ``until`` (its closing, or now): a looked-after one had
+	one in its last week, a neglected one none in its last month, or none at all."""
+	span = (until - created).total_seconds()
+	if span <= 0:
+		return ()
+	if engaged:
+		last = until - timedelta(seconds=min(span, rng.uniform(0, 7) * DAY.total_seconds()))
+		earlier = [created + timedelta(seconds=span * rng.random()) for _ in range(rng.randint(0, 2))]
+		times = [*earlier, last]
+	else:
+		if rng.random() < 0.4 or span < 30 * DAY.total_seconds():
+			return ()
+		times = [created + timedelta(seconds=rng.uniform(0, span - 30 * DAY.total_seconds()))]
+	return tuple(sorted(t.replace(microsecond=0) for t in times if created <= t <= until))
 
 
 def make_lines(rng, catalogue: Catalogue) -> tuple[ItemLine, ...]:

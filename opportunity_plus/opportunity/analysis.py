@@ -328,9 +328,9 @@ def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 
 
 def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
-	"""``(month, pipeline, owner, count, amount, weighted)`` of open opportunities expected to close
-	by the end of the last of ``months`` (earlier months are overdue). The report's date range does
-	not apply: the forecast looks ahead from today."""
+	"""``(month, pipeline, owner, count, amount, weighted, weighted by the predicted win probability)``
+	of open opportunities expected to close by the end of the last of ``months`` (earlier months are
+	overdue). The report's date range does not apply: the forecast looks ahead from today."""
 	readable_ones = readable(f, with_dates=False)
 	if readable_ones is None or not months:
 		return []
@@ -346,6 +346,7 @@ def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
 			Count(opp.name),
 			Sum(amount_of(opp)),
 			Sum(weighted_of(opp)),
+			Sum(amount_of(opp) * opp.predicted_win_probability / 100),
 		)
 		.where(readable_ones)
 		.where(opp.status.notin(sorted(NOT_OPEN_STATUSES)))

@@ -18,6 +18,7 @@ from opportunity_plus.opportunity.stage_history import (
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
 from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, first_of_each, plan_save
+from opportunity_plus.win_prediction.scoring import update_prediction
 
 
 def onload(doc, method=None):
@@ -69,6 +70,7 @@ def on_trash(doc, method=None):
 def on_update(doc, method=None):
 	record_stage_change(doc)
 	sync_followers(doc)
+	update_prediction(doc)
 
 
 def has_submitted_quotation(opportunity: str | None) -> bool:
@@ -137,6 +139,9 @@ def apply_pipeline(doc) -> None:
 	doc.sales_stage = plan.stage
 	doc.status = plan.status
 	doc.probability = plan.probability
+	if plan.status in CLOSED_STATUSES and (not before or before.status not in CLOSED_STATUSES):
+		# what was expected just before it closed, for the win prediction's backtest
+		doc.probability_at_close = str(flt(before.probability)) if before else None
 	left_entered_on = before.get("stage_entered_on") if before else None
 	if plan.stage_changed or not doc.get("stage_entered_on"):
 		doc.stage_entered_on = now_datetime()

@@ -16,6 +16,8 @@ SERVER_FIELDS = {
 	"stage_stay_seconds": 0,
 	"stage_stays": 0,
 	"board_rank": 0,
+	"predicted_win_probability": 0,
+	"probability_at_close": None,
 }
 BOARD_RANK_FLAG = "opportunity_plus_board_rank"
 

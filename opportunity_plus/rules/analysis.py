@@ -73,6 +73,7 @@ class Figures:
 	days_to_close_total: float = 0.0
 	stay_seconds_total: float = 0.0
 	stays: int = 0
+	predicted_weighted: float = 0.0  # amount times predicted win probability (the forecast only)
 
 	def add(
 		self,
@@ -348,18 +349,21 @@ OVERDUE = "Overdue"
 def forecast(months: Sequence[str], rows: Iterable[Sequence]) -> tuple[ForecastMonth, list[ForecastMonth]]:
 	"""Open opportunities by expected-closing month, split by pipeline and owner.
 
-	``rows``: ``(month 'YYYY-MM', pipeline, owner, count, amount, weighted)``. Returns the overdue
-	bucket (months before the first of ``months``: still open though their date has passed) and every
-	month of ``months``, empty or not; later months are left out."""
+	``rows``: ``(month 'YYYY-MM', pipeline, owner, count, amount, weighted)``, optionally followed by
+	the amount weighted by the predicted win probability. Returns the overdue bucket (months before
+	the first of ``months``: still open though their date has passed) and every month of ``months``,
+	empty or not; later months are left out."""
 	overdue = ForecastMonth(OVERDUE)
 	by_month = {month: ForecastMonth(month) for month in months}
 	first = months[0] if months else None
-	for month, pipeline, owner, count, amount, weighted in rows:
+	for month, pipeline, owner, count, amount, weighted, *predicted in rows:
 		entry = by_month.get(month)
 		if entry is None and first and month and month < first:
 			entry = overdue
 		if entry is None:
 			continue
-		entry.figures.add("Open", count, amount, weighted)
-		entry.parts.setdefault((pipeline, owner), Figures()).add("Open", count, amount, weighted)
+		part = entry.parts.setdefault((pipeline, owner), Figures())
+		for figures in (entry.figures, part):
+			figures.add("Open", count, amount, weighted)
+			figures.predicted_weighted += float(predicted[0] or 0) if predicted else 0.0
 	return overdue, [by_month[month] for month in months]

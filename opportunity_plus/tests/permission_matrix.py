@@ -91,6 +91,7 @@ RELATED = "opportunity_plus.api.related."
 WORKSPACE = "opportunity_plus.api.workspace."
 REMINDERS = "opportunity_plus.api.reminders."
 TEMPLATES = "opportunity_plus.api.templates."
+WIN = "opportunity_plus.api.win_prediction."
 
 
 class Row:
@@ -237,6 +238,17 @@ MATRIX = [
 		"ALL ALL ALL DENY DENY DENY DENY DENY", "filled for B1: not for whoever may not read B1", "B1"),
 	R(TEMPLATES + "download", "GET", "template_a1", "none", "A1",
 		"DENY DENY DENY DENY DENY DENY DENY DENY", "GET refused", "GET"),
+	# ---- predicted win probability: one readable opportunity's figure and reasons; training by managers
+	R(WIN + "get_prediction", "GET", "prediction_a1", "none", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY",
+		"the predicted win probability of A1 with its reasons (or why none is shown)"),
+	R(WIN + "get_prediction", "GET", "prediction_b1", "none", "B1", "ALL ALL ALL DENY DENY DENY DENY DENY",
+		"of B1: not for whoever may not read B1", "B1"),
+	R(WIN + "get_prediction", "GET", "prediction_missing", "none", "", "DENY DENY DENY DENY DENY DENY DENY DENY",
+		"a name that does not exist: the same 403 as an unreadable one", "missing"),
+	R(WIN + "train_now", "POST", "no_args", "global:settings", "", "ALL ALL DENY DENY DENY DENY DENY DENY",
+		"retrain on every closed opportunity now: managers only (its figures go into the settings)"),
+	R(WIN + "train_now", "GET", "no_args", "global:settings", "", "DENY DENY DENY DENY DENY DENY DENY DENY",
+		"GET is refused: it writes", "GET"),
 	# ---- workspace number cards and chart, the report: sums over readable opportunities only
 	R(WORKSPACE + "open_pipeline_value", "GET", "card_filters", "open_value", "A1 A2 B1 B2",
 		"ALL ALL ALL OWN OWN NOTHING NOTHING DENY", "number card: open amount of the company"),
@@ -460,6 +472,9 @@ ARGS = {
 	"template_a1": lambda fx: {"template": "Thư chào giá (mẫu)", "names": [fx.ids["A1"]]},
 	"template_b1": lambda fx: {"template": "Thư chào giá (mẫu)", "names": [fx.ids["B1"]]},
 	"digest_preview": lambda fx: {"send": 0},
+	"prediction_a1": lambda fx: {"opportunity": fx.name("A1")},
+	"prediction_b1": lambda fx: {"opportunity": fx.name("B1")},
+	"prediction_missing": lambda fx: {"opportunity": "CRM-OPP-NO-SUCH-ONE"},
 	"rest_list_opportunity": lambda fx: {},
 	"rest_server_fields_a1": lambda fx: {"name": fx.name("A1"), "data": dict(SERVER_FIELDS)},
 	"rest_add_follower_a1": lambda fx: {

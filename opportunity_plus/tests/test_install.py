@@ -21,6 +21,7 @@ DOCTYPES = [
 	"Opportunity Label Detail",
 	"Opportunity Follower",
 	"Opportunity Plus Settings",
+	"Opportunity Win Factor",
 ]
 FIELDS = [field["fieldname"] for field in get_custom_fields()["Opportunity"]]
 

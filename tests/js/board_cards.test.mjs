@@ -11,6 +11,7 @@ import {
 	move_targets,
 	needs_lost_reasons,
 	party_line,
+	predicted_label,
 	safe_color,
 	stale_label,
 	text_color_on,
@@ -110,4 +111,10 @@ test("move targets are the other columns in order; Lost needs reasons", () => {
 	);
 	assert.deepEqual(columns.map(needs_lost_reasons), [false, false, true, true]);
 	assert.equal(needs_lost_reasons(null), false);
+});
+
+test("the predicted badge shows a prediction, and nothing when there is none", () => {
+	assert.equal(predicted_label({ predicted_win_probability: 37.4 }), "Predicted 37%");
+	assert.equal(predicted_label({ predicted_win_probability: 0 }), "");
+	assert.equal(predicted_label({}), "");
 });

@@ -196,3 +196,15 @@ def test_a_month_grouping_spans_at_most_twenty_years():
 		check_month_range(date(2006, 1, 1), date(2026, 1, 1))
 	with pytest.raises(RuleError):
 		check_month_range(date(1, 1, 1), date(9999, 12, 31))
+
+
+def test_forecast_adds_the_amount_weighted_by_the_predicted_probability_when_given():
+	rows = [
+		("2026-03", "Main", "ann", 2, 3000, 900, 1200),
+		("2026-03", "Main", "bob", 1, 1000, 500, 100),
+		("2026-01", "Main", "ann", 1, 400, 40),  # overdue, a row without the predicted figure
+	]
+	overdue, months = forecast(["2026-02", "2026-03"], rows)
+	assert months[1].figures.predicted_weighted == 1300
+	assert months[1].parts[("Main", "ann")].predicted_weighted == 1200
+	assert overdue.figures.predicted_weighted == 0 and overdue.figures.weighted == 40

@@ -1,4 +1,5 @@
 import types
+from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import islice
 
@@ -135,3 +136,29 @@ def test_stay_totals_add_up_the_time_in_every_stage_left(rows):
 		left = [move for move in row.moves if move.from_stage]
 		assert row.stays == len(left)
 		assert row.stay_seconds == sum(int((m.on - m.from_entered_on).total_seconds()) for m in left)
+
+
+def test_outcomes_depend_on_the_source_and_on_being_looked_after_not_on_the_owner():
+	"""The demo's signal for the predicted win probability: some sources win more, a neglected
+	opportunity (no call in its last month, a long last stay) less, the owner makes no difference."""
+	catalogue = replace(CATALOGUE, sources=[("Existing Customer", 3.0), ("Cold Calling", 0.4)])
+	closed = [row for row in generate(catalogue, 6000, seed=7, now=NOW) if row.status != "Open"]
+
+	def won_share(rows):
+		return sum(row.status == "Converted" for row in rows) / len(rows)
+
+	by_source = {s: [r for r in closed if r.source == s] for s in ("Existing Customer", "Cold Calling")}
+	assert won_share(by_source["Existing Customer"]) > won_share(by_source["Cold Calling"]) + 0.25
+
+	def last_call_within_a_week(row):
+		return bool(row.activities) and (row.stage_entered_on - row.activities[-1]).days <= 7
+
+	looked_after = [r for r in closed if last_call_within_a_week(r)]
+	neglected = [r for r in closed if not last_call_within_a_week(r)]
+	assert won_share(looked_after) > won_share(neglected) + 0.25
+
+	by_owner = [won_share([r for r in closed if r.owner == owner]) for owner in catalogue.owners]
+	assert abs(by_owner[0] - by_owner[1]) < 0.05
+	# calls happen between creation and the moment it closed, and the typed probability is a percentage
+	assert all(row.created <= call <= row.stage_entered_on for row in closed for call in row.activities)
+	assert all(0 <= row.probability_at_close <= 100 for row in closed if row.probability_at_close is not None)

@@ -435,3 +435,61 @@ frappe.ui.form.on("Opportunity", {
 		},
 	});
 }
+
+// Predicted win probability: the figure with the factors that raise and lower it most, or why
+// nothing is shown. The server answers only for an opportunity the user may read.
+frappe.ui.form.on("Opportunity", {
+	refresh(frm) {
+		const field = frm.get_field("win_prediction_html");
+		// the figure is in the explanation below (the field itself is for the list and reports)
+		frm.toggle_display(
+			"predicted_win_probability",
+			!field && !!frm.doc.predicted_win_probability
+		);
+		if (!field) return;
+		field.$wrapper.empty();
+		if (frm.is_new()) return;
+		frappe
+			.call({
+				method: "opportunity_plus.api.win_prediction.get_prediction",
+				args: { opportunity: frm.doc.name },
+				type: "GET",
+			})
+			.then(({ message }) => field.$wrapper.html(win_prediction_html(message || {})));
+	},
+});
+
+function win_prediction_html(info) {
+	const esc = frappe.utils.escape_html;
+	if (!info.shown) {
+		return info.message ? `<p class="text-muted small">${esc(info.message)}</p>` : "";
+	}
+	const reason = (r) =>
+		`<li>${
+			r.direction === "more"
+				? __("{0}: {1} — won {2}× as often as average", [
+						esc(r.factor),
+						esc(r.value),
+						esc(r.ratio),
+				  ])
+				: __("{0}: {1} — won {2}× less often than average", [
+						esc(r.factor),
+						esc(r.value),
+						esc(r.ratio),
+				  ])
+		}</li>`;
+	const list = (title, reasons) =>
+		reasons.length
+			? `<div class="small"><b>${esc(title)}</b><ul>${reasons
+					.map(reason)
+					.join("")}</ul></div>`
+			: "";
+	return `<div class="opportunity-plus-win-prediction">
+		<p><b>${esc(__("Predicted win probability: {0}%", [cint(info.probability)]))}</b>
+		<span class="text-muted small">${esc(
+			__("Learned from {0} won and lost opportunities of this site.", [cint(info.closed)])
+		)}</span></p>
+		${list(__("Raises it"), info.up || [])}
+		${list(__("Lowers it"), info.down || [])}
+	</div>`;
+}

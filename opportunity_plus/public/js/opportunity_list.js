@@ -690,6 +690,13 @@
 				: "";
 			return `<span class="ellipsis" title="${esc(title)}">${esc(amount)}</span>`;
 		},
+		// 0 is "no prediction" (not enough history, not better than the stage default, closed)
+		predicted_win_probability(value) {
+			if (!value) return "";
+			return `<span title="${esc(__("Predicted win probability"))}">${esc(
+				Math.round(value)
+			)}%</span>`;
+		},
 	};
 
 	// Frappe's list puts a Data column's value, and the filter of a Link column, into HTML without

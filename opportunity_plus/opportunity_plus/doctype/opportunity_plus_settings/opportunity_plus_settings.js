@@ -5,6 +5,7 @@ frappe.ui.form.on("Opportunity Plus Settings", {
 	refresh(frm) {
 		render_keywords(frm);
 		frm.add_custom_button(__("Reminders Dry Run"), () => reminders_dry_run(frm));
+		frm.add_custom_button(__("Train Win Prediction Now"), () => train_win_prediction(frm));
 	},
 
 	code_template(frm) {
@@ -91,5 +92,15 @@ function reminders_dry_run(frm) {
 					<tbody>${rows}</tbody>
 				</table>`);
 			dialog.show();
+		});
+}
+
+// Retrain the predicted win probability on every won and lost opportunity (in the background).
+function train_win_prediction(frm) {
+	frappe
+		.call({ method: "opportunity_plus.api.win_prediction.train_now", freeze: true })
+		.then(({ message }) => {
+			frappe.show_alert({ message: message.message, indicator: "green" });
+			setTimeout(() => frm.reload_doc(), 3000);
 		});
 }

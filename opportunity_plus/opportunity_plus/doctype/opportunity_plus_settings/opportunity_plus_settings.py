@@ -8,6 +8,24 @@ from frappe.model.document import Document
 from opportunity_plus.opportunity.pipelines import get_default_pipeline, set_default_pipeline
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.opportunity_code import KEYWORDS, example, parse_template, validate_counter_start
+from opportunity_plus.win_prediction.training import enqueue_training
+
+# figures written by the win prediction's training only: a save of the form keeps the stored ones
+WIN_PREDICTION_FIGURES = (
+	"win_prediction_status",
+	"win_prediction_trained_on",
+	"win_prediction_closed",
+	"win_prediction_training_seconds",
+	"win_prediction_split_date",
+	"win_prediction_test_size",
+	"win_prediction_brier",
+	"win_prediction_brier_stage",
+	"win_prediction_auc",
+	"win_prediction_auc_stage",
+	"win_prediction_model",
+)
+# changing one of these retrains (and shows, hides or refreshes every prediction)
+WIN_PREDICTION_SETTINGS = ("show_win_prediction", "win_prediction_min_closed", "win_prediction_min_group")
 
 
 class OpportunityPlusSettings(Document):
@@ -28,6 +46,9 @@ class OpportunityPlusSettings(Document):
 		)
 
 	def validate(self):
+		before = self.get_doc_before_save()
+		for fieldname in WIN_PREDICTION_FIGURES:
+			self.set(fieldname, before.get(fieldname) if before else None)
 		try:
 			parse_template(self.code_template)
 			validate_counter_start(self.code_counter_start)
@@ -39,6 +60,9 @@ class OpportunityPlusSettings(Document):
 			frappe.throw(_("A disabled pipeline cannot be the default."), title=_("Default Pipeline"))
 
 	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and any(before.get(f) != self.get(f) for f in WIN_PREDICTION_SETTINGS):
+			enqueue_training()
 		if self.default_pipeline and not frappe.db.get_value(
 			"Sales Pipeline", self.default_pipeline, "is_default"
 		):

@@ -360,6 +360,14 @@ class OpportunityAnalysis:
 			currency_column("total_amount", _("Total Amount"), _("Opportunity amount in company currency.")),
 			currency_column("weighted_amount", _("Weighted Amount"), _("Amount × probability ÷ 100.")),  # noqa: RUF001
 		]
+		if self.predicted_shown:
+			columns.append(
+				currency_column(
+					"predicted_weighted_amount",
+					_("Weighted (Predicted)"),
+					_("Amount × predicted win probability ÷ 100."),  # noqa: RUF001
+				)
+			)
 		month_rows = [row for row in data if row["indent"] == 0 and not row.get("is_total")]
 		chart = {
 			"data": {
@@ -385,13 +393,24 @@ class OpportunityAnalysis:
 			self.money(total.open_amount, _("Pipeline Value"), "Blue"),
 			self.money(total.open_weighted, _("Weighted Forecast"), "Orange"),
 		]
+		if self.predicted_shown:
+			summary.append(self.money(total.predicted_weighted, _("Weighted Forecast (Predicted)"), "Purple"))
 		return columns, data, None, chart, summary
+
+	@property
+	def predicted_shown(self) -> bool:
+		"""The predicted win probability is shown on this site (enough history, better than the
+		stage default): the forecast weighted by it stands beside the one weighted by probability."""
+		from opportunity_plus.win_prediction.model import is_shown
+
+		return is_shown()
 
 	def forecast_figures(self, figures: Figures) -> dict:
 		return {
 			"opportunities": figures.opportunities,
 			"total_amount": round(figures.amount, 2),
 			"weighted_amount": round(figures.weighted, 2),
+			"predicted_weighted_amount": round(figures.predicted_weighted, 2),
 			"currency": self.currency,
 		}
 

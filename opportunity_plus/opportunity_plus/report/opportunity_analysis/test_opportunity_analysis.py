@@ -399,7 +399,8 @@ class TestOpportunityAnalysis(FrappeTestCase):
 		total = data[-1]
 		self.assertEqual(figures(total, "opportunities", "total_amount", "weighted_amount"), (4, 17000, 9000))
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [3250, 750, 5000, 0])
-		self.assertEqual([s["value"] for s in summary], [4, 17000, 9000])
+		# (a site whose win prediction is shown has a fourth card: the forecast weighted by it)
+		self.assertEqual([s["value"] for s in summary[:3]], [4, 17000, 9000])
 
 		# per owner: the owner filter narrows the forecast to their opportunities
 		_c, data, _m, _chart, _s = execute(

@@ -11,6 +11,7 @@ import {
 	move_targets,
 	needs_lost_reasons,
 	party_line,
+	predicted_label,
 	safe_color,
 	stale_label,
 	text_color_on,
@@ -508,6 +509,7 @@ export class OpportunityBoard {
 		if (card.is_overdue) classes.push("is-overdue");
 		if (this.busy.has(card.name)) classes.push("is-busy");
 		const summary = card_summary(card, { __, amount, closing });
+		const predicted = predicted_label(card, __);
 		return `<article class="${classes.join(" ")}" data-name="${esc(card.name)}" tabindex="0"
 				role="listitem" aria-label="${esc(summary)}">
 			<div class="op-card-top">
@@ -525,6 +527,15 @@ export class OpportunityBoard {
 						? `<span class="op-card-probability" title="${esc(
 								__("Probability")
 						  )}">${esc(Math.round(card.probability))}%</span>`
+						: ""
+				}
+				${
+					predicted
+						? `<span class="op-card-predicted" title="${esc(
+								__(
+									"Predicted win probability, learned from this site's won and lost opportunities"
+								)
+						  )}">${esc(predicted)}</span>`
 						: ""
 				}
 			</div>

@@ -94,6 +94,13 @@ export function move_targets(columns, card) {
 		.map((c) => ({ stage: c.sales_stage, stage_type: c.stage_type, color: c.color }));
 }
 
+// The predicted win probability badge of a card; "" when there is no prediction (0 or missing).
+export function predicted_label(card, __ = plain) {
+	const value = Number(card.predicted_win_probability);
+	if (!value) return "";
+	return __("Predicted {0}%", [Math.round(value)]);
+}
+
 // A move that needs the lost-reasons dialog first.
 export function needs_lost_reasons(column) {
 	return Boolean(column && (column.stage_type === "Lost" || column.require_lost_reasons));
