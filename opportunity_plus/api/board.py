@@ -16,11 +16,11 @@ from pypika.terms import Criterion, Term
 
 from opportunity_plus.arguments import datetime_arg, text_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.access import check_opportunity
-from opportunity_plus.opportunity.labels import has_any_label
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.read_permission import readable_condition
-from opportunity_plus.opportunity.server_fields import set_board_rank
+from opportunity_plus.overrides.server_fields import set_board_rank
+from opportunity_plus.queries.access import check_opportunity
+from opportunity_plus.queries.labels import has_any_label
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
+from opportunity_plus.queries.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.board import (
 	DEFAULT_PAGE_LENGTH,

@@ -12,8 +12,8 @@ from frappe.utils import cint
 
 from opportunity_plus.arguments import list_arg, text_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.followers import check_may_follow
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.overrides.followers import check_may_follow
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules import bulk as rules
 from opportunity_plus.rules.bulk import DONE, REFUSED, UNCHANGED, RowOutcome

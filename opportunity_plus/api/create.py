@@ -11,7 +11,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from opportunity_plus.arguments import json_arg, text_arg
 from opportunity_plus.messages import bold, esc
-from opportunity_plus.opportunity.access import check_opportunity
+from opportunity_plus.queries.access import check_opportunity
 
 
 def get_opportunity(name: str):

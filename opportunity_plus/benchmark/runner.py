@@ -19,7 +19,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import getdate, nowdate
 
 from opportunity_plus.benchmark.stats import failed, format_table, last_twelve_months, ratio, summarize
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.queries.pipeline import get_stages
 
 BENCH_USER = "opportunity.plus.benchmark@example.com"
 KANBAN_BOARD = "Opportunity Plus Benchmark"

@@ -22,9 +22,9 @@ from frappe.utils import add_days, now_datetime, nowdate
 
 from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
-from opportunity_plus.opportunity.opportunity_code import SERIES_PREFIX
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.stage_history import reserve_history_names
+from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX
+from opportunity_plus.overrides.stage_history import reserve_history_names
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
 
 CHUNK = 2000
@@ -404,7 +404,7 @@ class Namer:
 			by_series[series_key(self.template, context)].append(position)
 		codes: list[str] = [""] * len(rows)
 		for (prefix, suffix, digits), positions in by_series.items():
-			# the same counter key as opportunity_plus.opportunity.opportunity_code.new_code
+			# the same counter key as opportunity_plus.overrides.opportunity_code.new_code
 			key = f"{SERIES_PREFIX}{prefix}{{#}}{suffix}"[:100]
 			first = reserve_block(key, len(positions), self.counter_start)
 			for offset, position in enumerate(positions):
@@ -420,7 +420,7 @@ class Namer:
 		return codes
 
 	def replacement_code(self, row: DemoOpportunity, taken: set) -> str:
-		from opportunity_plus.opportunity.opportunity_code import new_code
+		from opportunity_plus.overrides.opportunity_code import new_code
 
 		doc = frappe._dict(
 			company=self.company,

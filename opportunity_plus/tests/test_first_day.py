@@ -21,8 +21,8 @@ from opportunity_plus.api import board
 from opportunity_plus.api.create import make_task
 from opportunity_plus.api.new_opportunity import get_defaults
 from opportunity_plus.api.related import link_existing
-from opportunity_plus.opportunity.dashboard import get_dashboard_data
-from opportunity_plus.opportunity.pipelines import get_default_pipeline
+from opportunity_plus.overrides.dashboard import get_dashboard_data
+from opportunity_plus.queries.pipeline import get_default_pipeline
 from opportunity_plus.tests.sales_fixtures import make_customer, make_service_item
 from opportunity_plus.tests.utils import get_company, make_label, make_opportunity, make_pipeline, make_user
 

@@ -133,7 +133,7 @@ class TestInstall(FrappeTestCase):
 
 	def test_history_with_random_names_is_renumbered_in_time_order(self):
 		"""The v1.3 patch: a site whose history rows have random varchar names gets them numbered."""
-		from opportunity_plus.opportunity.stage_history import (
+		from opportunity_plus.overrides.stage_history import (
 			HISTORY_SEQUENCE,
 			HISTORY_TABLE,
 			history_has_autoincrement_names,

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, set_default_pipeline
+from opportunity_plus.queries.pipeline import get_default_pipeline, set_default_pipeline
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.opportunity_code import KEYWORDS, example, parse_template, validate_counter_start
 

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 class OpportunityReminderLog(Document):
 	"""One reminder reported about an opportunity: unique per opportunity, event and event key.
 
-	The daily job writes these in bulk (``opportunity_plus.opportunity.reminders.remember``), with
+	The daily job writes these in bulk (``opportunity_plus.jobs.reminders.remember``), with
 	the same key and ``last_sent_on`` as below."""
 
 	def before_validate(self):

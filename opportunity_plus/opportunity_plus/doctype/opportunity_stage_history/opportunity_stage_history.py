@@ -8,7 +8,7 @@ from frappe.model.document import Document
 
 class OpportunityStageHistory(Document):
 	"""One stage change of an opportunity, written by the app when the opportunity is saved
-	(``opportunity_plus.opportunity.stage_history``) and removed with the opportunity.
+	(``opportunity_plus.overrides.stage_history``) and removed with the opportunity.
 
 	The history is a record of what happened: no one changes it as a document, through the desk or
 	REST, whatever their role (the app writes its rows directly, with no document save)."""

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint
 
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.pipelines import (
+from opportunity_plus.queries.pipeline import (
 	count_opportunities_by_stage,
 	describe_usage,
 	get_default_pipeline,

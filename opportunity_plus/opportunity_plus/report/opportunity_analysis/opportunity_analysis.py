@@ -9,7 +9,7 @@ from frappe import _, _lt
 from frappe.utils import get_fullname, getdate, nowdate
 from frappe.utils.formatters import format_value
 
-from opportunity_plus.opportunity import analysis as db
+from opportunity_plus.queries import analysis as db
 from opportunity_plus.rules.analysis import (
 	FORECAST,
 	LOST_REASON,

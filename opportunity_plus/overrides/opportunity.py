@@ -5,16 +5,16 @@ from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.followers import check_follower_changes, sync_followers
-from opportunity_plus.opportunity.opportunity_code import set_code
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.server_fields import keep_server_fields
-from opportunity_plus.opportunity.stage_history import (
+from opportunity_plus.overrides.followers import check_follower_changes, sync_followers
+from opportunity_plus.overrides.opportunity_code import set_code
+from opportunity_plus.overrides.server_fields import keep_server_fields
+from opportunity_plus.overrides.stage_history import (
 	get_history,
 	last_move,
 	record_stage_change,
 	seconds_between,
 )
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
 from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, first_of_each, plan_save

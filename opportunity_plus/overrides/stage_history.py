@@ -11,8 +11,8 @@ from frappe.utils import get_datetime, time_diff_in_seconds
 from pypika.analytics import RowNumber
 from pypika.terms import Case
 
+from opportunity_plus.durations import describe_duration
 from opportunity_plus.messages import esc
-from opportunity_plus.rules.durations import describe_duration
 
 FLAG = "opportunity_plus_stage_change"
 HISTORY = "Opportunity Stage History"

@@ -7,8 +7,8 @@ stage history records the move with the document that caused it.
 
 import frappe
 
-from opportunity_plus.opportunity.pipelines import get_stages
-from opportunity_plus.opportunity.stage_history import last_move
+from opportunity_plus.overrides.stage_history import last_move
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import sales_flow
 
 

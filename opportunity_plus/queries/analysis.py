@@ -21,8 +21,8 @@ from pypika.terms import Case, Criterion, EmptyCriterion
 
 from opportunity_plus.arguments import date_arg, json_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.labels import has_any_label
-from opportunity_plus.opportunity.read_permission import readable_condition
+from opportunity_plus.queries.labels import has_any_label
+from opportunity_plus.queries.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.analysis import (
 	FORECAST,
