@@ -66,7 +66,7 @@ CARD_FIELDS = (
 	"modified",
 )
 RENUMBER_LIMIT = 500
-FEW_COLUMNS = 2  # totals of a move (two columns) read only their ranges of the covering index
+STAGE_LIST_MAX_COLUMNS = 2  # totals of at most this many columns (a move) filter on their stages
 
 
 # ------------------------------------------------------------------------------------------ API
@@ -357,7 +357,7 @@ def _totals(pipeline: str, stages: list, filters: dict, permitted: Criterion | N
 	# the covering index (pipeline, stage, amount, probability) alone, where a long stage list made
 	# it pick another index. A move only needs its two columns: their index ranges are far less
 	# to read than the whole pipeline. column_totals keeps the stages asked for.
-	if len(stages) <= FEW_COLUMNS:
+	if len(stages) <= STAGE_LIST_MAX_COLUMNS:
 		query = query.where(opp.sales_stage.isin([stage.sales_stage for stage in stages]))
 	query = query.groupby(opp.sales_stage)
 	return column_totals(stages, query.run(as_dict=True))

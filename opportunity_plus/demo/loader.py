@@ -66,7 +66,7 @@ DEMO_PIPELINES = [
 ]
 
 
-class Reporter:
+class DemoProgress:
 	"""Progress on the terminal (or wherever ``progress`` sends it) and timings per step."""
 
 	def __init__(self, progress: Callable[[str, int, int], None] | None = None):
@@ -87,7 +87,7 @@ def make_demo(
 	commit: bool = True,
 ) -> dict:
 	"""Create the demo records and ``count`` opportunities; returns counts and timings."""
-	reporter = Reporter(progress)
+	reporter = DemoProgress(progress)
 	started = time.monotonic()
 	company = company or default_company()
 	if not company:
@@ -276,7 +276,7 @@ def person_name(rng) -> tuple[str, str]:
 	return rng.choice(names.EN_FIRST), rng.choice(names.EN_LAST)
 
 
-def leaf(doctype: str, preferred: str | None) -> str | None:
+def non_group_record(doctype: str, preferred: str | None) -> str | None:
 	"""``preferred`` when it is not a group, else the first record of the tree that is not a group."""
 	if preferred and not frappe.db.get_value(doctype, preferred, "is_group"):
 		return preferred
@@ -284,8 +284,10 @@ def leaf(doctype: str, preferred: str | None) -> str | None:
 
 
 def ensure_customers(rng, count: int) -> list[Party]:
-	group = leaf("Customer Group", frappe.db.get_single_value("Selling Settings", "customer_group"))
-	territory = leaf("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
+	group = non_group_record(
+		"Customer Group", frappe.db.get_single_value("Selling Settings", "customer_group")
+	)
+	territory = non_group_record("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
 	parties, seen = [], set()
 	while len(parties) < count:
 		title = company_name(rng)
@@ -360,7 +362,7 @@ def reserve_block(key: str, count: int, first: int = 1) -> int:
 	return end - count + 1
 
 
-class Namer:
+class OpportunityNaming:
 	"""Document names from the Opportunity naming series, and codes from the code template."""
 
 	def __init__(self, company: str):
@@ -466,12 +468,12 @@ HISTORY_FIELDS = [
 
 
 def insert_opportunities(
-	company: str, rows: Iterable[DemoOpportunity], total: int, reporter: Reporter, commit: bool = True
+	company: str, rows: Iterable[DemoOpportunity], total: int, reporter: DemoProgress, commit: bool = True
 ) -> dict:
-	namer = Namer(company)
+	naming = OpportunityNaming(company)
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	opportunity_type = "Sales" if frappe.db.exists("Opportunity Type", "Sales") else None
-	territory = leaf("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
+	territory = non_group_record("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
 	rows = iter(rows)
 	# streamed: one chunk in memory at a time; the names made are kept in full only for smaller runs
 	keep_all = total <= ALL_NAMES_UP_TO
@@ -480,12 +482,12 @@ def insert_opportunities(
 	done = 0
 	reporter.progress(_("Creating opportunities"), 0, max(total, 1))
 	while chunk := list(islice(rows, CHUNK)):
-		chunk_names = namer.names(len(chunk))
-		codes = namer.codes(chunk)
+		chunk_names = naming.names(len(chunk))
+		codes = naming.codes(chunk)
 		opportunities, items, labels, reasons, history = [], [], [], [], []
 		for row, name, code in zip(chunk, chunk_names, codes, strict=True):
 			opportunities.append(
-				opportunity_values(row, name, code, company, currency, opportunity_type, territory, namer)
+				opportunity_values(row, name, code, company, currency, opportunity_type, territory, naming)
 			)
 			items += item_values(row, name)
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
@@ -527,7 +529,7 @@ def insert_rows(doctype: str, fields: list[str], rows: list[tuple], batch: int =
 		)
 
 
-def opportunity_values(row, name, code, company, currency, opportunity_type, territory, namer) -> tuple:
+def opportunity_values(row, name, code, company, currency, opportunity_type, territory, naming) -> tuple:
 	amount = row.amount
 	modified = max(row.stage_entered_on, row.created)
 	return (
@@ -538,7 +540,7 @@ def opportunity_values(row, name, code, company, currency, opportunity_type, ter
 		row.owner,
 		0,
 		0,
-		namer.naming_series,
+		naming.naming_series,
 		row.party.doctype,
 		row.party.name,
 		row.party.title,

@@ -205,7 +205,7 @@ frappe.ui.form.on("Opportunity", {
 			primary_action(values) {
 				frappe
 					.call({
-						method: "opportunity_plus.api.care.log_activity",
+						method: "opportunity_plus.api.activity.log_activity",
 						args: { opportunity: frm.doc.name, kind, ...values },
 						freeze: true,
 					})
