@@ -16,6 +16,7 @@ from pypika.terms import Criterion, Term
 
 from opportunity_plus.arguments import datetime_arg, text_arg
 from opportunity_plus.messages import bold
+from opportunity_plus.overrides.move_context import set_move_context
 from opportunity_plus.overrides.server_fields import set_board_rank
 from opportunity_plus.queries.access import check_opportunity
 from opportunity_plus.queries.labels import has_any_label
@@ -37,8 +38,8 @@ from opportunity_plus.rules.board import (
 	stage_view,
 )
 from opportunity_plus.rules.pipeline import LOST, find_stage
+from opportunity_plus.rules.stage_move import VIA_BOARD
 
-VIA = "Board"
 # Columns a board filter may compare (the whitelist of rules.board maps onto these only).
 FILTER_COLUMNS = ("opportunity_owner", "company", "opportunity_type", "expected_closing")
 COMPARISONS = {"=": "__eq__", ">=": "__ge__", "<=": "__le__"}
@@ -218,7 +219,7 @@ def move_card(
 		if target.stage_type == LOST or target.require_lost_reasons:
 			_set_lost_details(doc, target, lost_reasons, competitors, lost_detail)
 		doc.sales_stage = to_stage
-		doc.flags.opportunity_plus_via = VIA
+		set_move_context(doc, VIA_BOARD)
 		doc.save()
 
 	changed = [s for s in stages if s.sales_stage in {from_stage, to_stage}]
@@ -270,7 +271,7 @@ def quick_add(
 		}
 	)
 	set_board_rank(doc, _top_rank(pipeline, stage))
-	doc.flags.opportunity_plus_via = VIA
+	set_move_context(doc, VIA_BOARD)
 	doc.insert()
 
 	permitted = readable_condition()

@@ -13,14 +13,15 @@ from frappe.utils import cint
 from opportunity_plus.arguments import list_arg, text_arg
 from opportunity_plus.messages import bold
 from opportunity_plus.overrides.followers import check_may_follow
+from opportunity_plus.overrides.move_context import set_move_context
 from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules import bulk as bulk_rules
 from opportunity_plus.rules.bulk import DONE, REFUSED, UNCHANGED, RowOutcome
 from opportunity_plus.rules.pipeline import LOST, find_stage
+from opportunity_plus.rules.stage_move import VIA_LIST
 
 SAVEPOINT = "opportunity_plus_bulk_row"
-VIA = "List"
 COMMIT_EVERY = 50  # rows, in background jobs only
 DONE_EVENT = "opportunity_plus_bulk_done"
 
@@ -155,7 +156,7 @@ def process_row(handler, name: str, params: dict) -> RowOutcome:
 		label = doc.get("opportunity_code") or name
 		if not handler(doc, params):
 			return RowOutcome(name, label, UNCHANGED)
-		doc.flags.opportunity_plus_via = VIA
+		set_move_context(doc, VIA_LIST)
 		doc.save()
 		return RowOutcome(name, label, DONE)
 	except Exception as e:

@@ -26,11 +26,11 @@ from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX
 from opportunity_plus.overrides.stage_history import reserve_history_names
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
+from opportunity_plus.rules.stage_move import VIA_DEMO
 
 CHUNK = 2000
 ALL_NAMES_UP_TO = 100_000  # a larger run returns only its latest names (the sales flow's pick)
 SALES_FLOW_POOL = 3000
-VIA = "Demo"
 SALES_ROLE = "Sales User"
 
 # name, abbreviation, weight, quotation stage, [(sales stage, type, probability, colour, stale days, needs amount)]
@@ -651,7 +651,7 @@ def history_values(row, opportunity: str) -> list[list]:
 				move.seconds_in_from_stage,
 				first_leave,
 				first_leave,
-				VIA,
+				VIA_DEMO,
 			]
 		)
 	return values
