@@ -5,6 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
 from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES, SEQUENCES
 from opportunity_plus.setup.install import after_migrate
+from opportunity_plus.tests.utils import on_throwaway_site
 
 APP = "opportunity_plus"
 
@@ -51,6 +52,7 @@ def reset_hooks():
 	frappe.local.doc_events_hooks = None
 
 
+@on_throwaway_site
 class TestInstall(FrappeTestCase):
 	def assert_installed(self):
 		for doctype in DOCTYPES:
