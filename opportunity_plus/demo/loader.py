@@ -17,12 +17,11 @@ from itertools import islice
 import frappe
 from frappe import _
 from frappe.model.naming import NamingSeries
-from frappe.query_builder import DocType
 from frappe.utils import add_days, now_datetime, nowdate
 
 from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
-from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX
+from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX, reserve_numbers
 from opportunity_plus.overrides.stage_history import reserve_history_names
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
@@ -345,23 +344,6 @@ def ensure_leads(rng, company: str, count: int) -> list[Party]:
 # ------------------------------------------------------------------ opportunities in bulk
 
 
-def reserve_block(key: str, count: int, first: int = 1) -> int:
-	"""Take ``count`` consecutive numbers of a ``tabSeries`` counter in one atomic upsert.
-
-	Returns the first number of the block. Same semantics as taking them one by one: a new counter
-	starts at ``first``, an existing one continues after its current value."""
-	series = DocType("Series")
-	(
-		frappe.qb.into(series)
-		.columns(series.name, series.current)
-		.insert(key, max(first, 1) + count - 1)
-		.on_duplicate_key_update(series.current, series.current + count)
-		.run()
-	)
-	end = int(frappe.qb.from_(series).select(series.current).where(series.name == key).run()[0][0])
-	return end - count + 1
-
-
 class OpportunityNaming:
 	"""Document names from the Opportunity naming series, and codes from the code template."""
 
@@ -387,7 +369,7 @@ class OpportunityNaming:
 
 	def names(self, count: int) -> list[str]:
 		while True:
-			first = reserve_block(self.name_prefix, count)
+			first = reserve_numbers(self.name_prefix, count)
 			result = [
 				f"{self.name_prefix}{number:0{self.name_digits}d}" for number in range(first, first + count)
 			]
@@ -408,7 +390,7 @@ class OpportunityNaming:
 		for (prefix, suffix, digits), positions in by_series.items():
 			# the same counter key as opportunity_plus.overrides.opportunity_code.new_code
 			key = f"{SERIES_PREFIX}{prefix}{{#}}{suffix}"[:100]
-			first = reserve_block(key, len(positions), self.counter_start)
+			first = reserve_numbers(key, len(positions), self.counter_start)
 			for offset, position in enumerate(positions):
 				codes[position] = format_code(prefix, first + offset, digits, suffix)
 		taken = set(

@@ -1,9 +1,8 @@
 """The board's reads: the cards of a column and the totals of its columns.
 
-Every query is permission-aware: the opportunities a user may open are those of
-``frappe.get_list("Opportunity", run=0)`` (roles, user permissions, permission query hooks and
-documents shared with them, e.g. as a follower; see ``queries/read_permission.py``); the board adds
-its whitelisted filters (``opportunity_plus.rules.board``) on top. Totals are aggregated in the
+Every query counts only the opportunities the user may read (``readable_condition`` of
+``read_permission.py``, which says how); the board adds its whitelisted filters
+(``opportunity_plus.rules.board``) on top. Totals are aggregated in the
 database and columns are paged, so nothing here loads a whole pipeline into Python.
 """
 
