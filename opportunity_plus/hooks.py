@@ -7,6 +7,12 @@ app_license = "gpl-3.0"
 
 required_apps = ["frappe/erpnext"]
 
+# Typing: saving a doctype in developer mode writes its fields as type hints into its controller
+# (the "auto-generated types" block); every whitelisted method annotates each parameter (Frappe
+# checks request arguments against the annotations)
+export_python_type_annotations = True
+require_type_annotated_api_methods = True
+
 # Install, migrate, uninstall
 after_install = "opportunity_plus.setup.install.after_install"
 after_migrate = "opportunity_plus.setup.install.after_migrate"

@@ -11,6 +11,26 @@ from opportunity_plus.rules.opportunity_code import KEYWORDS, example, parse_tem
 
 
 class OpportunityPlusSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		allow_code_edit: DF.Check
+		code_counter_start: DF.Int
+		code_template: DF.Data
+		default_pipeline: DF.Link | None
+		digest_by_default: DF.Check
+		enable_reminders: DF.Check
+		remind_days_before_closing: DF.Int
+		remind_followers: DF.Check
+		remind_stale: DF.Check
+		repeat_overdue_daily: DF.Check
+
+	# end: auto-generated types
 	@property
 	def code_example(self):
 		try:
