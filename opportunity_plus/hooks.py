@@ -7,6 +7,12 @@ app_license = "gpl-3.0"
 
 required_apps = ["frappe/erpnext"]
 
+# Typing: saving a doctype in developer mode writes its fields as type hints into its controller
+# (the "auto-generated types" block); every whitelisted method annotates each parameter (Frappe
+# checks request arguments against the annotations)
+export_python_type_annotations = True
+require_type_annotated_api_methods = True
+
 # Install, migrate, uninstall
 after_install = "opportunity_plus.setup.install.after_install"
 after_migrate = "opportunity_plus.setup.install.after_migrate"
@@ -17,52 +23,52 @@ doctype_js = {"Opportunity": ["public/js/opportunity.js", "public/js/opportunity
 doctype_list_js = {"Opportunity": ["public/js/opportunity_list.js", "public/js/opportunity_templates.js"]}
 
 override_doctype_dashboards = {
-	"Opportunity": "opportunity_plus.opportunity.dashboard.get_dashboard_data",
+	"Opportunity": "opportunity_plus.overrides.dashboard.get_dashboard_data",
 }
 
 # Document events on ERPNext's doctypes
 doc_events = {
 	"Opportunity": {
-		"onload": "opportunity_plus.opportunity.events.onload",
-		"validate": "opportunity_plus.opportunity.events.validate",
-		"on_update": "opportunity_plus.opportunity.events.on_update",
-		"on_trash": "opportunity_plus.opportunity.events.on_trash",
+		"onload": "opportunity_plus.overrides.opportunity.onload",
+		"validate": "opportunity_plus.overrides.opportunity.validate",
+		"on_update": "opportunity_plus.overrides.opportunity.on_update",
+		"on_trash": "opportunity_plus.overrides.opportunity.on_trash",
 	},
 	"Quotation": {
-		"validate": "opportunity_plus.opportunity.linked_documents.validate_sales_document",
-		"before_submit": "opportunity_plus.opportunity.linked_documents.before_submit_sales_document",
-		"on_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_submit",
-		"on_cancel": "opportunity_plus.opportunity.sales_flow.quotation_on_cancel",
-		"on_update_after_submit": "opportunity_plus.opportunity.sales_flow.quotation_on_update_after_submit",
+		"validate": "opportunity_plus.overrides.linked_documents.validate_sales_document",
+		"before_submit": "opportunity_plus.overrides.linked_documents.before_submit_sales_document",
+		"on_submit": "opportunity_plus.overrides.sales_flow.quotation_on_submit",
+		"on_cancel": "opportunity_plus.overrides.sales_flow.quotation_on_cancel",
+		"on_update_after_submit": "opportunity_plus.overrides.sales_flow.quotation_on_update_after_submit",
 	},
 	"Sales Order": {
 		# link the order to its quotation's opportunity first, then check every linked opportunity
 		"validate": [
-			"opportunity_plus.opportunity.sales_flow.sales_order_validate",
-			"opportunity_plus.opportunity.linked_documents.validate_sales_document",
+			"opportunity_plus.overrides.sales_flow.sales_order_validate",
+			"opportunity_plus.overrides.linked_documents.validate_sales_document",
 		],
-		"before_submit": "opportunity_plus.opportunity.linked_documents.before_submit_sales_document",
-		"on_submit": "opportunity_plus.opportunity.sales_flow.sales_order_on_submit",
-		"on_cancel": "opportunity_plus.opportunity.sales_flow.sales_order_on_cancel",
+		"before_submit": "opportunity_plus.overrides.linked_documents.before_submit_sales_document",
+		"on_submit": "opportunity_plus.overrides.sales_flow.sales_order_on_submit",
+		"on_cancel": "opportunity_plus.overrides.sales_flow.sales_order_on_cancel",
 	},
-	"Contract": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
-	"Issue": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
-	"Project": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
-	"Task": {"validate": "opportunity_plus.opportunity.linked_documents.validate_opportunity_link"},
+	"Contract": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
+	"Issue": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
+	"Project": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
+	"Task": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
 }
 
 # Permissions
 permission_query_conditions = {
-	"Opportunity Stage History": "opportunity_plus.opportunity.permissions.stage_history_query_conditions",
+	"Opportunity Stage History": "opportunity_plus.queries.stage_history_permission.stage_history_query_conditions",
 }
 has_permission = {
-	"Opportunity Stage History": "opportunity_plus.opportunity.permissions.stage_history_has_permission",
+	"Opportunity Stage History": "opportunity_plus.queries.stage_history_permission.stage_history_has_permission",
 }
 
 # Reminders: expected closing near or past, stale in stage (once per event)
 scheduler_events = {
 	"daily_long": [
-		"opportunity_plus.opportunity.reminders.send_daily_reminders",
+		"opportunity_plus.jobs.reminders.send_daily_reminders",
 		# the predicted win probability learns from the opportunities won and lost since
 		"opportunity_plus.win_prediction.training.scheduled_training",
 	],

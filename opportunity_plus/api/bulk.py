@@ -12,15 +12,16 @@ from frappe.utils import cint
 
 from opportunity_plus.arguments import list_arg, text_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.followers import check_may_follow
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.overrides.followers import check_may_follow
+from opportunity_plus.overrides.move_context import set_move_context
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import RuleError
-from opportunity_plus.rules import bulk as rules
+from opportunity_plus.rules import bulk as bulk_rules
 from opportunity_plus.rules.bulk import DONE, REFUSED, UNCHANGED, RowOutcome
 from opportunity_plus.rules.pipeline import LOST, find_stage
+from opportunity_plus.rules.stage_move import VIA_LIST
 
 SAVEPOINT = "opportunity_plus_bulk_row"
-VIA = "List"
 COMMIT_EVERY = 50  # rows, in background jobs only
 DONE_EVENT = "opportunity_plus_bulk_done"
 
@@ -85,10 +86,10 @@ def add_follower(names: str | list[str], users: str | list[str]) -> dict:
 
 def run_action(action: str, names, params: dict) -> dict:
 	try:
-		names = rules.unique_names(list_arg(names, _("Opportunities")))
+		names = bulk_rules.unique_names(list_arg(names, _("Opportunities")))
 	except RuleError as e:
-		frappe.throw(e.translated(_), title=_(rules.ACTIONS[action][0]))
-	if rules.runs_in_background(len(names), rules.BACKGROUND_THRESHOLD):
+		frappe.throw(e.translated(_), title=_(bulk_rules.ACTIONS[action][0]))
+	if bulk_rules.runs_in_background(len(names), bulk_rules.BACKGROUND_THRESHOLD):
 		frappe.enqueue(
 			run_in_background,
 			queue="long",
@@ -102,7 +103,7 @@ def run_action(action: str, names, params: dict) -> dict:
 		return {
 			"queued": True,
 			"total": len(names),
-			"title": _(rules.ACTIONS[action][0]),
+			"title": _(bulk_rules.ACTIONS[action][0]),
 			"message": _(
 				"{0} opportunities are being processed in the background. You will get a notification with the result."
 			).format(len(names)),
@@ -112,7 +113,7 @@ def run_action(action: str, names, params: dict) -> dict:
 
 def run_in_background(action: str, names: list[str], params: dict) -> dict:
 	"""The background job of a large batch: progress while it runs, a notification when done."""
-	title = _(rules.ACTIONS[action][0])
+	title = _(bulk_rules.ACTIONS[action][0])
 
 	def progress(done: int) -> None:
 		if not frappe.flags.in_test and done % COMMIT_EVERY == 0:
@@ -138,7 +139,7 @@ def process(action: str, names: list[str], params: dict, on_row=None) -> dict:
 		outcomes.append(process_row(handler, name, params))
 		if on_row:
 			on_row(index)
-	return translated_summary(rules.summarise(action, outcomes))
+	return translated_summary(bulk_rules.summarise(action, outcomes))
 
 
 def process_row(handler, name: str, params: dict) -> RowOutcome:
@@ -155,12 +156,12 @@ def process_row(handler, name: str, params: dict) -> RowOutcome:
 		label = doc.get("opportunity_code") or name
 		if not handler(doc, params):
 			return RowOutcome(name, label, UNCHANGED)
-		doc.flags.opportunity_plus_via = VIA
+		set_move_context(doc, VIA_LIST)
 		doc.save()
 		return RowOutcome(name, label, DONE)
 	except Exception as e:
 		frappe.db.rollback(save_point=SAVEPOINT)
-		reason = rules.plain_text(str(e)) or rules.plain_text(last_message(message_count))
+		reason = bulk_rules.plain_text(str(e)) or bulk_rules.plain_text(last_message(message_count))
 		if not isinstance(e, frappe.ValidationError | frappe.PermissionError):
 			frappe.log_error(title=f"Opportunity bulk action failed on {name}")
 			reason = reason or _("The opportunity could not be saved.")
@@ -180,9 +181,9 @@ def last_message(since: int) -> str:
 	return message.get("message", "") if isinstance(message, dict) else str(message)
 
 
-def translated_summary(summary: rules.Summary) -> dict:
+def translated_summary(summary: bulk_rules.Summary) -> dict:
 	data = summary.as_dict()
-	data["title"] = _(rules.ACTIONS[summary.action][0])
+	data["title"] = _(bulk_rules.ACTIONS[summary.action][0])
 	data["message"] = ", ".join(
 		_(template).format(**params)  # safe-html: counts only (rules.bulk.Summary.headline_parts)
 		for template, params in summary.headline_parts()
@@ -223,7 +224,7 @@ def move(doc, params: dict) -> bool:
 	target = find_stage(get_stages(doc.sales_pipeline), stage) if doc.get("sales_pipeline") else None
 	if target and target.stage_type == LOST:
 		current = [row.lost_reason for row in doc.get("lost_reasons") or []]
-		for reason in rules.missing_values(current, params.get("lost_reasons") or []):
+		for reason in bulk_rules.missing_values(current, params.get("lost_reasons") or []):
 			doc.append("lost_reasons", {"lost_reason": reason})
 		if params.get("lost_detail") and not doc.get("order_lost_reason"):
 			doc.order_lost_reason = params["lost_detail"]
@@ -232,7 +233,7 @@ def move(doc, params: dict) -> bool:
 
 def add_labels(doc, params: dict) -> bool:
 	current = [row.label for row in doc.get("opportunity_labels") or []]
-	missing = rules.missing_values(current, params["labels"])
+	missing = bulk_rules.missing_values(current, params["labels"])
 	for label in missing:
 		doc.append("opportunity_labels", {"label": label})
 	return bool(missing)
@@ -240,7 +241,7 @@ def add_labels(doc, params: dict) -> bool:
 
 def remove_labels(doc, params: dict) -> bool:
 	current = [row.label for row in doc.get("opportunity_labels") or []]
-	keep = rules.labels_after(current, remove=params["labels"])
+	keep = bulk_rules.labels_after(current, remove=params["labels"])
 	if keep == current:
 		return False
 	doc.set("opportunity_labels", [row for row in doc.opportunity_labels if row.label in keep])
@@ -249,7 +250,7 @@ def remove_labels(doc, params: dict) -> bool:
 
 def add_followers(doc, params: dict) -> bool:
 	current = [row.user for row in doc.get("opportunity_followers") or []]
-	missing = rules.missing_values(current, params["users"])
+	missing = bulk_rules.missing_values(current, params["users"])
 	for user in missing:
 		doc.append("opportunity_followers", {"user": user})
 	return bool(missing)

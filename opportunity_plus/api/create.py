@@ -6,12 +6,13 @@ opportunity through its `opportunity` field, so the opportunity's Connections li
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import add_days, getdate, nowdate
 
 from opportunity_plus.arguments import json_arg, text_arg
 from opportunity_plus.messages import bold, esc
-from opportunity_plus.opportunity.access import check_opportunity
+from opportunity_plus.queries.access import check_opportunity
 
 
 def get_opportunity(name: str):
@@ -40,7 +41,7 @@ def customer_of(opp) -> str:
 
 
 @frappe.whitelist()
-def make_sales_order(source_name: str, target_doc: str | dict | None = None):
+def make_sales_order(source_name: str, target_doc: str | dict | None = None) -> Document:
 	opp = get_opportunity(source_name)
 	frappe.has_permission("Sales Order", "create", throw=True)
 	target_doc = json_arg(target_doc, dict, _("Target Document"))
@@ -90,7 +91,7 @@ def new_linked(opp, doctype: str, values: dict):
 
 
 @frappe.whitelist()
-def make_contract(source_name: str):
+def make_contract(source_name: str) -> Document:
 	opp = get_opportunity(source_name)
 	return new_linked(
 		opp,
@@ -105,7 +106,7 @@ def make_contract(source_name: str):
 
 
 @frappe.whitelist()
-def make_issue(source_name: str):
+def make_issue(source_name: str) -> Document:
 	"""After-sale support for the customer of an opportunity."""
 	opp = get_opportunity(source_name)
 	party = {"Customer": "customer", "Lead": "lead"}.get(opp.opportunity_from)
@@ -122,7 +123,7 @@ def make_issue(source_name: str):
 
 
 @frappe.whitelist()
-def make_project(source_name: str):
+def make_project(source_name: str) -> Document:
 	opp = get_opportunity(source_name)
 	return new_linked(
 		opp,
@@ -138,7 +139,7 @@ def make_project(source_name: str):
 
 
 @frappe.whitelist()
-def make_task(source_name: str):
+def make_task(source_name: str) -> Document:
 	"""A task ("Công việc") for the opportunity: a follow-up of the sale, due when it should close."""
 	opp = get_opportunity(source_name)
 	return new_linked(

@@ -10,7 +10,7 @@ from frappe import _
 
 from opportunity_plus.arguments import text_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.stage_move import OpportunityState, plan_save
 

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from opportunity_plus.arguments import int_arg, json_arg, text_arg
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.opportunity_code import example
 

@@ -1,7 +1,7 @@
 """Link an EXISTING document to an opportunity (1Office's "Liên kết đối tượng liên quan").
 
 The target's ``opportunity`` link is set through a normal save with the user's own permissions, so
-the checks of ``opportunity/linked_documents.py`` run as when the link is typed in the target's
+the checks of ``overrides/linked_documents.py`` run as when the link is typed in the target's
 form: the same party for a Quotation or Sales Order, and the user's right to link the opportunity.
 
 Only a DRAFT Quotation, Sales Order or Contract can be linked. A submitted document cannot be changed

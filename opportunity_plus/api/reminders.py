@@ -14,7 +14,7 @@ from frappe import _
 from frappe.utils import cint, now_datetime
 
 from opportunity_plus.arguments import int_arg
-from opportunity_plus.opportunity import reminders
+from opportunity_plus.jobs import reminders
 from opportunity_plus.rules.reminders import CLOSING_SOON, OVERDUE, STALE
 
 MANAGERS = ("System Manager", "Sales Manager")

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_fullname
 
-from opportunity_plus.opportunity.access import check_opportunity
+from opportunity_plus.queries.access import check_opportunity
 from opportunity_plus.rules.analysis import NOT_OPEN_STATUSES
 from opportunity_plus.rules.win_prediction import (
 	AMOUNT,

@@ -1,7 +1,7 @@
 """Numbers of the "Opportunity Plus" workspace: number cards and the forecast chart.
 
 They reuse the permission-aware, database-aggregated queries of the Opportunity Analysis
-(``opportunity_plus.opportunity.analysis``), so the workspace and the report always agree: only the
+(``opportunity_plus.queries.analysis``), so the workspace and the report always agree: only the
 opportunities the user may read count, amounts are in the company currency of one company (the one
 in the filters, else the user's default company).
 """
@@ -13,7 +13,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import get_first_day, getdate, nowdate
 
 from opportunity_plus.arguments import json_arg
-from opportunity_plus.opportunity import analysis
+from opportunity_plus.queries import analysis
 from opportunity_plus.rules.analysis import forecast_months, is_open, month_bounds
 
 FORECAST_MONTHS = 12

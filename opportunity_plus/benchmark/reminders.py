@@ -13,7 +13,7 @@ import frappe
 from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 
-from opportunity_plus.opportunity import reminders
+from opportunity_plus.jobs import reminders
 
 SETTINGS = {
 	"enable_reminders": 1,

@@ -19,7 +19,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import getdate, nowdate
 
 from opportunity_plus.benchmark.stats import failed, format_table, last_twelve_months, ratio, summarize
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.queries.pipeline import get_stages
 
 BENCH_USER = "opportunity.plus.benchmark@example.com"
 KANBAN_BOARD = "Opportunity Plus Benchmark"
@@ -120,7 +120,7 @@ def busiest_owner(pipeline: str) -> str | None:
 def database_floor(pipeline: str, stages: list[str], page_length: int = 20) -> Callable:
 	"""Raw SQL the board cannot do with less: every column's first page, with the columns a card
 	shows (the board's ``CARD_FIELDS``), and one aggregate."""
-	from opportunity_plus.api.board import CARD_FIELDS
+	from opportunity_plus.queries.board import CARD_FIELDS
 
 	columns = ", ".join(f"`{field}`" for field in CARD_FIELDS)  # the module's constants
 

@@ -17,20 +17,19 @@ from itertools import islice
 import frappe
 from frappe import _
 from frappe.model.naming import NamingSeries
-from frappe.query_builder import DocType
 from frappe.utils import add_days, now_datetime, nowdate
 
 from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
-from opportunity_plus.opportunity.opportunity_code import SERIES_PREFIX
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.stage_history import reserve_history_names
+from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX, reserve_numbers
+from opportunity_plus.overrides.stage_history import reserve_history_names
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
+from opportunity_plus.rules.stage_move import VIA_DEMO
 
 CHUNK = 2000
 ALL_NAMES_UP_TO = 100_000  # a larger run returns only its latest names (the sales flow's pick)
 SALES_FLOW_POOL = 3000
-VIA = "Demo"
 SALES_ROLE = "Sales User"
 
 # name, abbreviation, weight, quotation stage, [(sales stage, type, probability, colour, stale days, needs amount)]
@@ -80,7 +79,7 @@ DEMO_SOURCES = [
 ]
 
 
-class Reporter:
+class DemoProgress:
 	"""Progress on the terminal (or wherever ``progress`` sends it) and timings per step."""
 
 	def __init__(self, progress: Callable[[str, int, int], None] | None = None):
@@ -101,7 +100,7 @@ def make_demo(
 	commit: bool = True,
 ) -> dict:
 	"""Create the demo records and ``count`` opportunities; returns counts and timings."""
-	reporter = Reporter(progress)
+	reporter = DemoProgress(progress)
 	started = time.monotonic()
 	company = company or default_company()
 	if not company:
@@ -299,7 +298,7 @@ def person_name(rng) -> tuple[str, str]:
 	return rng.choice(names.EN_FIRST), rng.choice(names.EN_LAST)
 
 
-def leaf(doctype: str, preferred: str | None) -> str | None:
+def non_group_record(doctype: str, preferred: str | None) -> str | None:
 	"""``preferred`` when it is not a group, else the first record of the tree that is not a group."""
 	if preferred and not frappe.db.get_value(doctype, preferred, "is_group"):
 		return preferred
@@ -307,8 +306,10 @@ def leaf(doctype: str, preferred: str | None) -> str | None:
 
 
 def ensure_customers(rng, count: int) -> list[Party]:
-	group = leaf("Customer Group", frappe.db.get_single_value("Selling Settings", "customer_group"))
-	territory = leaf("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
+	group = non_group_record(
+		"Customer Group", frappe.db.get_single_value("Selling Settings", "customer_group")
+	)
+	territory = non_group_record("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
 	parties, seen = [], set()
 	while len(parties) < count:
 		title = company_name(rng)
@@ -366,24 +367,7 @@ def ensure_leads(rng, company: str, count: int) -> list[Party]:
 # ------------------------------------------------------------------ opportunities in bulk
 
 
-def reserve_block(key: str, count: int, first: int = 1) -> int:
-	"""Take ``count`` consecutive numbers of a ``tabSeries`` counter in one atomic upsert.
-
-	Returns the first number of the block. Same semantics as taking them one by one: a new counter
-	starts at ``first``, an existing one continues after its current value."""
-	series = DocType("Series")
-	(
-		frappe.qb.into(series)
-		.columns(series.name, series.current)
-		.insert(key, max(first, 1) + count - 1)
-		.on_duplicate_key_update(series.current, series.current + count)
-		.run()
-	)
-	end = int(frappe.qb.from_(series).select(series.current).where(series.name == key).run()[0][0])
-	return end - count + 1
-
-
-class Namer:
+class OpportunityNaming:
 	"""Document names from the Opportunity naming series, and codes from the code template."""
 
 	def __init__(self, company: str):
@@ -408,7 +392,7 @@ class Namer:
 
 	def names(self, count: int) -> list[str]:
 		while True:
-			first = reserve_block(self.name_prefix, count)
+			first = reserve_numbers(self.name_prefix, count)
 			result = [
 				f"{self.name_prefix}{number:0{self.name_digits}d}" for number in range(first, first + count)
 			]
@@ -427,9 +411,9 @@ class Namer:
 			by_series[series_key(self.template, context)].append(position)
 		codes: list[str] = [""] * len(rows)
 		for (prefix, suffix, digits), positions in by_series.items():
-			# the same counter key as opportunity_plus.opportunity.opportunity_code.new_code
+			# the same counter key as opportunity_plus.overrides.opportunity_code.new_code
 			key = f"{SERIES_PREFIX}{prefix}{{#}}{suffix}"[:100]
-			first = reserve_block(key, len(positions), self.counter_start)
+			first = reserve_numbers(key, len(positions), self.counter_start)
 			for offset, position in enumerate(positions):
 				codes[position] = format_code(prefix, first + offset, digits, suffix)
 		taken = set(
@@ -443,7 +427,7 @@ class Namer:
 		return codes
 
 	def replacement_code(self, row: DemoOpportunity, taken: set) -> str:
-		from opportunity_plus.opportunity.opportunity_code import new_code
+		from opportunity_plus.overrides.opportunity_code import new_code
 
 		doc = frappe._dict(
 			company=self.company,
@@ -494,12 +478,12 @@ HISTORY_FIELDS = [
 
 
 def insert_opportunities(
-	company: str, rows: Iterable[DemoOpportunity], total: int, reporter: Reporter, commit: bool = True
+	company: str, rows: Iterable[DemoOpportunity], total: int, reporter: DemoProgress, commit: bool = True
 ) -> dict:
-	namer = Namer(company)
+	naming = OpportunityNaming(company)
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	opportunity_type = "Sales" if frappe.db.exists("Opportunity Type", "Sales") else None
-	territory = leaf("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
+	territory = non_group_record("Territory", frappe.db.get_single_value("Selling Settings", "territory"))
 	rows = iter(rows)
 	# streamed: one chunk in memory at a time; the names made are kept in full only for smaller runs
 	keep_all = total <= ALL_NAMES_UP_TO
@@ -508,12 +492,12 @@ def insert_opportunities(
 	done = 0
 	reporter.progress(_("Creating opportunities"), 0, max(total, 1))
 	while chunk := list(islice(rows, CHUNK)):
-		chunk_names = namer.names(len(chunk))
-		codes = namer.codes(chunk)
+		chunk_names = naming.names(len(chunk))
+		codes = naming.codes(chunk)
 		opportunities, items, labels, reasons, history, calls = [], [], [], [], [], []
 		for row, name, code in zip(chunk, chunk_names, codes, strict=True):
 			opportunities.append(
-				opportunity_values(row, name, code, company, currency, opportunity_type, territory, namer)
+				opportunity_values(row, name, code, company, currency, opportunity_type, territory, naming)
 			)
 			items += item_values(row, name)
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
@@ -557,7 +541,7 @@ def insert_rows(doctype: str, fields: list[str], rows: list[tuple], batch: int =
 		)
 
 
-def opportunity_values(row, name, code, company, currency, opportunity_type, territory, namer) -> tuple:
+def opportunity_values(row, name, code, company, currency, opportunity_type, territory, naming) -> tuple:
 	amount = row.amount
 	modified = max(row.stage_entered_on, row.created)
 	return (
@@ -568,7 +552,7 @@ def opportunity_values(row, name, code, company, currency, opportunity_type, ter
 		row.owner,
 		0,
 		0,
-		namer.naming_series,
+		naming.naming_series,
 		row.party.doctype,
 		row.party.name,
 		row.party.title,
@@ -708,7 +692,7 @@ def history_values(row, opportunity: str) -> list[list]:
 				move.seconds_in_from_stage,
 				first_leave,
 				first_leave,
-				VIA,
+				VIA_DEMO,
 			]
 		)
 	return values

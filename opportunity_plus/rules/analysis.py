@@ -119,13 +119,13 @@ class Figures:
 		return self.won + self.lost
 
 	@property
-	def conversion_rate(self) -> float | None:
-		"""Won as a share of the decided (won + lost) opportunities."""
+	def win_rate_of_closed(self) -> float | None:
+		"""Won as a share of the closed (won + lost) opportunities: the report's "Conversion Rate"."""
 		return rate(self.won, self.closed)
 
 	@property
-	def win_rate(self) -> float | None:
-		"""Won as a share of all opportunities."""
+	def win_rate_of_all(self) -> float | None:
+		"""Won as a share of all opportunities: the report's "Win Rate"."""
 		return rate(self.won, self.opportunities)
 
 	@property
@@ -142,8 +142,8 @@ class Figures:
 			"open": self.open,
 			"won": self.won,
 			"lost": self.lost,
-			"conversion_rate": self.conversion_rate,
-			"win_rate": self.win_rate,
+			"conversion_rate": self.win_rate_of_closed,
+			"win_rate": self.win_rate_of_all,
 			"total_amount": round(self.amount, 2),
 			"weighted_amount": round(self.weighted, 2),
 			"open_amount": round(self.open_amount, 2),

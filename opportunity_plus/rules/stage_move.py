@@ -6,6 +6,8 @@ and asks :func:`plan_save` what the saved document must look like.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from opportunity_plus.rules import RuleError, _
 from opportunity_plus.rules.pipeline import LOST, WON, Stage, find_stage, first_stage, stage_of_type
@@ -13,6 +15,35 @@ from opportunity_plus.rules.pipeline import LOST, WON, Stage, find_stage, first_
 # Native Opportunity statuses that a closed stage implies.
 STATUS_FOR_STAGE_TYPE = {WON: "Converted", LOST: "Lost"}
 CLOSED_STATUSES = ("Converted", "Lost")
+
+# Who or what moved an opportunity, as its stage history's "via" says
+VIA_BOARD = "Board"
+VIA_LIST = "List"  # a bulk action
+VIA_DEMO = "Demo"
+VIA_DATA_IMPORT = "Data Import"
+VIA_DESK = "Desk"
+VIA_SYSTEM = "System"
+
+
+@dataclass(frozen=True)
+class MoveContext:
+	"""Who or what saves an opportunity into a stage: set on the document before it is saved."""
+
+	via: str
+	# (doctype, name) of the document that caused the move, such as a submitted quotation
+	reference: tuple[str, str] | None = None
+	# the stage's requirements (amount, submitted quotation, lost reasons) are not checked: the
+	# sales flow follows what already happened on a quotation or order
+	skip_requirements: bool = False
+
+
+class StageChange(NamedTuple):
+	"""A stage change planned when the opportunity is validated, recorded once it is saved."""
+
+	from_stage: str | None
+	to_stage: str
+	from_entered_on: datetime | None
+	seconds_in_from_stage: int | None
 
 
 @dataclass(frozen=True)

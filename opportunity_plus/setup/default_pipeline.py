@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.query_builder.functions import Coalesce
 
-from opportunity_plus.opportunity.pipelines import set_default_pipeline
+from opportunity_plus.queries.pipeline import set_default_pipeline
 
 DEFAULT_PIPELINE = "Main Pipeline"
 CREATED_STAGES_KEY = "opportunity_plus_created_sales_stages"

@@ -2,7 +2,7 @@
 
 import frappe
 
-from opportunity_plus.opportunity.opportunity_code import delete_counters
+from opportunity_plus.overrides.opportunity_code import delete_counters
 from opportunity_plus.setup.custom_fields import (
 	delete_custom_fields,
 	make_custom_fields,

@@ -83,7 +83,7 @@ CHART = (
 )
 BOARD = "opportunity_plus.api.board."
 BULK = "opportunity_plus.api.bulk."
-CARE = "opportunity_plus.api.care.log_activity"
+LOG_ACTIVITY = "opportunity_plus.api.activity.log_activity"
 CREATE = "opportunity_plus.api.create."
 PIPELINE = "opportunity_plus.api.pipeline."
 NEW_OPPORTUNITY = "opportunity_plus.api.new_opportunity."
@@ -177,16 +177,16 @@ MATRIX = [
 	R(BULK + "add_follower", "GET", "bulk_add_follower", "followed", "A1 B1",
 		"DENY DENY DENY DENY DENY DENY DENY DENY", "GET is refused: it writes", "GET"),
 	# ---- caring: log an activity (POST only; write permission for every kind, email permission for email)
-	R(CARE, "POST", "note_a1", "noted", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY", "a note on A1"),
-	R(CARE, "POST", "note_b1", "noted", "B1", "ALL ALL ALL DENY DENY DENY DENY DENY",
+	R(LOG_ACTIVITY, "POST", "note_a1", "noted", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY", "a note on A1"),
+	R(LOG_ACTIVITY, "POST", "note_b1", "noted", "B1", "ALL ALL ALL DENY DENY DENY DENY DENY",
 		"a note on B1: not writable by the limited user nor the follower", "B1"),
-	R(CARE, "POST", "email_a1", "emailed", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY",
+	R(LOG_ACTIVITY, "POST", "email_a1", "emailed", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY",
 		"an email logged on A1 (a read share carries Frappe's email right)", "email"),
-	R(CARE, "POST", "call_a1", "emailed", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY",
+	R(LOG_ACTIVITY, "POST", "call_a1", "emailed", "A1", "ALL ALL ALL OWN OWN DENY DENY DENY",
 		"a call logged on A1", "call"),
-	R(CARE, "POST", "todo_website_a1", "none", "A1", "REFUSE REFUSE REFUSE REFUSE REFUSE DENY DENY DENY",
+	R(LOG_ACTIVITY, "POST", "todo_website_a1", "none", "A1", "REFUSE REFUSE REFUSE REFUSE REFUSE DENY DENY DENY",
 		"a to-do for a Website User: assignees must be enabled desk users", "todo for website user"),
-	R(CARE, "GET", "note_a1", "noted", "A1", "DENY DENY DENY DENY DENY DENY DENY DENY",
+	R(LOG_ACTIVITY, "GET", "note_a1", "noted", "A1", "DENY DENY DENY DENY DENY DENY DENY DENY",
 		"GET is refused: it writes", "GET"),
 	# ---- documents made from an opportunity (read on it and create on the target doctype; nothing saved)
 	R(CREATE + "make_sales_order", "GET", "source_a1", "mapped", "A1", "ALL ALL ALL OWN DENY DENY DENY DENY",

@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from opportunity_plus.tests.utils import make_lead, make_opportunity
+from opportunity_plus.tests.utils import make_lead, make_opportunity, on_throwaway_site
 
 THREADS = 5
 PER_THREAD = 10
@@ -25,6 +25,7 @@ def insert_opportunities(site: str, lead: str, count: int) -> list[tuple[str, st
 	return made
 
 
+@on_throwaway_site
 class TestConcurrentCodes(FrappeTestCase):
 	def test_codes_from_concurrent_inserts_are_all_unique(self):
 		# One insert first, so ERPNext's own naming series rows for Lead and Opportunity exist:

@@ -149,7 +149,7 @@ class TestDemoData(FrappeTestCase):
 		self.check_consistency(result, 10_000)
 
 	def test_history_names_continue_the_sequence_a_real_move_uses(self):
-		from opportunity_plus.opportunity.stage_history import reserve_history_names
+		from opportunity_plus.overrides.stage_history import reserve_history_names
 
 		block = reserve_history_names(5)
 		self.assertEqual(block, list(range(block[0], block[0] + 5)))

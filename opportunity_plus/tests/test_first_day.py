@@ -21,10 +21,17 @@ from opportunity_plus.api import board
 from opportunity_plus.api.create import make_task
 from opportunity_plus.api.new_opportunity import get_defaults
 from opportunity_plus.api.related import link_existing
-from opportunity_plus.opportunity.dashboard import get_dashboard_data
-from opportunity_plus.opportunity.pipelines import get_default_pipeline
+from opportunity_plus.overrides.dashboard import get_dashboard_data
+from opportunity_plus.queries.pipeline import get_default_pipeline
 from opportunity_plus.tests.sales_fixtures import make_customer, make_service_item
-from opportunity_plus.tests.utils import get_company, make_label, make_opportunity, make_pipeline, make_user
+from opportunity_plus.tests.utils import (
+	get_company,
+	make_label,
+	make_opportunity,
+	make_pipeline,
+	make_user,
+	on_throwaway_site,
+)
 
 SELLER = "opp-plus-first-day-seller@example.com"
 OUTSIDER = "opp-plus-first-day-outsider@example.com"
@@ -286,6 +293,7 @@ class TestVietnameseStageNames(FrappeTestCase):
 		self.assertGreaterEqual(new_row["opportunities"], 1)
 		self.assertTrue(opp.name)
 
+	@on_throwaway_site
 	def test_import_with_vietnamese_pipeline_and_stage(self):
 		marker = random_string(6)
 		customer = make_customer()

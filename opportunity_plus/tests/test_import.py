@@ -12,7 +12,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 from frappe.utils.xlsxutils import make_xlsx
 
-from opportunity_plus.tests.utils import make_lead, make_opportunity, make_user
+from opportunity_plus.tests.utils import make_lead, make_opportunity, make_user, on_throwaway_site
 
 HEADER = [
 	"Title",
@@ -44,6 +44,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 	return make_xlsx(rows, "Opportunity").getvalue()
 
 
+@on_throwaway_site
 class TestDataImport(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):

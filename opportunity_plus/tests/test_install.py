@@ -5,6 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
 from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES, SEQUENCES
 from opportunity_plus.setup.install import after_migrate
+from opportunity_plus.tests.utils import on_throwaway_site
 
 APP = "opportunity_plus"
 
@@ -52,6 +53,7 @@ def reset_hooks():
 	frappe.local.doc_events_hooks = None
 
 
+@on_throwaway_site
 class TestInstall(FrappeTestCase):
 	def assert_installed(self):
 		for doctype in DOCTYPES:
@@ -134,7 +136,7 @@ class TestInstall(FrappeTestCase):
 
 	def test_history_with_random_names_is_renumbered_in_time_order(self):
 		"""The v1.3 patch: a site whose history rows have random varchar names gets them numbered."""
-		from opportunity_plus.opportunity.stage_history import (
+		from opportunity_plus.overrides.stage_history import (
 			HISTORY_SEQUENCE,
 			HISTORY_TABLE,
 			history_has_autoincrement_names,

@@ -40,7 +40,7 @@ class TestOpportunityPipeline(FrappeTestCase):
 		self.assertEqual(opp.reload().probability, 55)
 
 	def test_history_flags_the_first_time_out_of_a_stage_at_all_and_per_pipeline(self):
-		from opportunity_plus.opportunity.stage_history import first_leaves
+		from opportunity_plus.overrides.stage_history import first_leaves
 
 		opp = make_opportunity()
 		first = opp.sales_stage

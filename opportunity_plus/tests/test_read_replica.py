@@ -15,7 +15,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import random_string
 
 from opportunity_plus.api import board
-from opportunity_plus.tests.utils import make_opportunity, make_pipeline
+from opportunity_plus.tests.utils import make_opportunity, make_pipeline, on_throwaway_site
 
 NEW, NEXT = "Replica New", "Replica Next"
 CATCH_UP_SECONDS = 30
@@ -72,6 +72,7 @@ def wait_for_replica(name: str, field: str, value) -> None:
 	raise AssertionError(f"the replica did not receive {field}={value!r} of {name} in {CATCH_UP_SECONDS} s")
 
 
+@on_throwaway_site
 class TestReadReplica(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):

@@ -10,8 +10,8 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days
 
 from opportunity_plus.api.reminders import digest_dry_run, preview_my_digest
-from opportunity_plus.opportunity import reminders
-from opportunity_plus.opportunity.reminders import send_reminders
+from opportunity_plus.jobs import reminders
+from opportunity_plus.jobs.reminders import send_reminders
 from opportunity_plus.tests.utils import lost_reason, make_opportunity, make_pipeline, make_user
 
 PIPELINE = "OR Pipeline"
@@ -36,7 +36,7 @@ def create(title, expected=None, entered=None, stage=None, owner=OWNER, follower
 	entered = entered or datetime(2026, 3, 9, 10, 0)
 	if creator:
 		frappe.set_user(creator)
-	with patch("opportunity_plus.opportunity.events.now_datetime", return_value=entered):
+	with patch("opportunity_plus.overrides.opportunity.now_datetime", return_value=entered):
 		doc = make_opportunity(
 			title=title,
 			sales_pipeline=PIPELINE,

@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from opportunity_plus.api.create import make_contract, make_issue, make_project, make_sales_order
-from opportunity_plus.opportunity.dashboard import get_dashboard_data
+from opportunity_plus.overrides.dashboard import get_dashboard_data
 from opportunity_plus.tests.sales_fixtures import (
 	make_customer_opportunity,
 	submit_quotation,

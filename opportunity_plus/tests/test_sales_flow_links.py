@@ -12,7 +12,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate, random_string
 
 from opportunity_plus.api.create import make_sales_order
-from opportunity_plus.opportunity.pipelines import get_stages
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.tests.sales_fixtures import make_customer, make_service_item
 from opportunity_plus.tests.sales_fixtures import make_customer_opportunity as make_fixture_opportunity
 from opportunity_plus.tests.utils import get_company, make_lead, make_opportunity, make_pipeline, make_user

@@ -35,7 +35,7 @@ def opportunity(amount, stage="Prospecting", expected=None, company=COMPANY, mov
 			doc.append("lost_reasons", {"lost_reason": lost_reason()})
 		doc.sales_stage = stage
 		with patch(
-			"opportunity_plus.opportunity.events.now_datetime", return_value=moved_on or datetime.now()
+			"opportunity_plus.overrides.opportunity.now_datetime", return_value=moved_on or datetime.now()
 		):
 			doc.save()
 	return doc

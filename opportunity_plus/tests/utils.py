@@ -1,9 +1,27 @@
 """Fixtures shared by the integration tests (run on a real site with bench run-tests)."""
 
+import os
+import unittest
+
 import frappe
 from frappe.utils import random_string, today
 
 DEFAULT_PIPELINE = "Main Pipeline"
+# .ci/run sets this in its throwaway site's config: tests that commit or uninstall the app run there only
+THROWAWAY_SITE_KEY = "opportunity_plus_throwaway_site"
+
+
+def on_throwaway_site(test):
+	"""Mark a test (function or class) that commits or uninstalls the app, which would leave records or
+	a half-installed app on a developer's site: it runs only on a site whose config says it is a
+	throwaway one (``bench --site SITE set-config opportunity_plus_throwaway_site 1``, as .ci/run does)
+	or when OPPORTUNITY_PLUS_THROWAWAY_SITE=1, and is skipped, saying why, anywhere else."""
+	throwaway = (
+		frappe.conf.get(THROWAWAY_SITE_KEY) or os.environ.get("OPPORTUNITY_PLUS_THROWAWAY_SITE") == "1"
+	)
+	return unittest.skipUnless(
+		throwaway, f"commits or uninstalls the app: runs only on a throwaway site ({THROWAWAY_SITE_KEY})"
+	)(test)
 
 
 def get_company() -> str:

@@ -21,7 +21,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 from pypika.functions import Floor
 from pypika.terms import Case
 
-from opportunity_plus.opportunity.analysis import amount_of
+from opportunity_plus.queries.analysis import amount_of
 from opportunity_plus.rules.analysis import LOST_STATUSES, NOT_OPEN_STATUSES, WON_STATUSES
 from opportunity_plus.rules.win_prediction import Features, median_from_histogram
 

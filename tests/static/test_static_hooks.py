@@ -195,3 +195,35 @@ def test_fixture(doctype):
 	assert path.is_file(), f"hooks.py fixtures: {doctype} is listed but {rel(path)} was not exported"
 	_data, error = load_json(path)
 	assert not error, error
+
+
+def whitelisted_functions():
+	for path in sorted(APP_DIR.rglob("*.py")):
+		if "tests" in path.relative_to(APP_DIR).parts or path.name.startswith("test_"):
+			continue
+		for node in ast.walk(parse_python(path)):
+			if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and is_whitelisted(node):
+				yield path, node
+
+
+def test_whitelisted_methods_are_type_annotated():
+	"""hooks.py's require_type_annotated_api_methods: every parameter and the return are annotated."""
+	if not hooks().get("require_type_annotated_api_methods"):
+		pytest.skip("hooks.py does not require type-annotated API methods")
+	bare = []
+	for path, func in whitelisted_functions():
+		args = func.args
+		for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+			if arg.annotation is None and arg.arg not in ("self", "cls"):
+				bare.append(f"{rel(path)}: {func.name}({arg.arg})")
+		for arg in (args.vararg, args.kwarg):
+			if arg is not None and arg.annotation is None:
+				bare.append(f"{rel(path)}: {func.name}(*{arg.arg})")
+		if func.returns is None:
+			bare.append(f"{rel(path)}: {func.name} has no return annotation")
+	assert not bare, "annotate these whitelisted methods:\n" + "\n".join(bare)
+
+
+def test_typing_hooks_are_on():
+	assert hooks().get("export_python_type_annotations") is True
+	assert hooks().get("require_type_annotated_api_methods") is True

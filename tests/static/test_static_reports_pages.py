@@ -105,3 +105,14 @@ def test_workspace(path):
 	if data.get("doctype") != "Workspace":
 		errors.append(f"{rel(path)}: doctype is {data.get('doctype')!r}, expected 'Workspace'")
 	assert not errors, "\n".join(errors)
+
+
+def test_board_page_is_for_the_crm_roles():
+	"""The board opens for the roles that read the Opportunity Analysis: the CRM (sales) roles."""
+	page = load(APP_DIR / "opportunity_plus" / "page" / "opportunity_board" / "opportunity_board.json")
+	report = load(
+		APP_DIR / "opportunity_plus" / "report" / "opportunity_analysis" / "opportunity_analysis.json"
+	)
+	page_roles = sorted(row["role"] for row in page.get("roles") or [])
+	assert page_roles, "opportunity_board.json: a page without roles opens for every desk user"
+	assert page_roles == sorted(row["role"] for row in report.get("roles") or [])

@@ -800,7 +800,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, fmt_money
 from opportunity_plus.messages import bold, esc
-from opportunity_plus.rules.durations import describe_duration
+from opportunity_plus.durations import describe_duration
 
 
 def messages(doc, name, count, items, seconds):

@@ -126,6 +126,8 @@ def app_source_strings() -> dict[str, str]:
 	for path in sorted([*APP_DIR.rglob("*.html"), *APP_DIR.rglob("*.jinja")]):
 		text = path.read_text(encoding="utf-8")
 		add({unquote(m) for m in JINJA_CALL.findall(text)}, path)
+		if "public" in path.relative_to(APP_DIR).parts:  # desk microtemplates translate with __()
+			add({unquote(m) for m in JS_CALL.findall(text)}, path)
 	for kind in JSON_NAMED:
 		for path in sorted(APP_DIR.glob(f"*/{kind}/*/*.json")):
 			if path.stem != path.parent.name:
@@ -150,6 +152,7 @@ def test_the_collector_finds_each_kind_of_string():
 	strings = app_source_strings()
 	for text in (
 		"No stage changes yet.",  # JS __()
+		"Expected closing has passed",  # __() in a desk microtemplate (the board card)
 		"Sales Pipeline",  # Python _() and a custom field label
 		"Opportunity Board",  # a page title
 		"Opportunity Analysis",  # a report

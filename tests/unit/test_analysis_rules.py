@@ -56,19 +56,19 @@ def test_figures_fold_statuses_into_open_won_lost_and_rates():
 	assert list(groups) == ["Ann", "Bob"]
 	ann = groups["Ann"]
 	assert (ann.opportunities, ann.open, ann.won, ann.lost) == (8, 3, 3, 1)
-	assert ann.conversion_rate == 75.0  # 3 won of 4 decided
-	assert ann.win_rate == 37.5  # 3 won of 8
+	assert ann.win_rate_of_closed == 75.0  # 3 won of 4 decided
+	assert ann.win_rate_of_all == 37.5  # 3 won of 8
 	assert (ann.amount, ann.weighted) == (10600, 7600)
 	assert (ann.open_amount, ann.open_weighted, ann.won_amount, ann.lost_amount) == (4000, 1600, 6000, 500)
 	# days to close only over won and lost: (90 + 10) / 4
 	assert ann.avg_days_to_close == 25.0
 
 	bob = groups["Bob"]
-	assert bob.conversion_rate == 0.0 and bob.win_rate == 0.0 and bob.avg_days_to_close == 10.0
+	assert bob.win_rate_of_closed == 0.0 and bob.win_rate_of_all == 0.0 and bob.avg_days_to_close == 10.0
 
 	total = total_of(groups.values())
 	assert (total.opportunities, total.won, total.lost, total.lost_amount) == (10, 3, 3, 1300)
-	assert total.conversion_rate == 50.0
+	assert total.win_rate_of_closed == 50.0
 
 
 def test_rows_with_stay_totals_give_the_average_days_in_a_stage_per_group():
@@ -83,8 +83,8 @@ def test_rows_with_stay_totals_give_the_average_days_in_a_stage_per_group():
 
 def test_a_group_without_decided_opportunities_has_no_conversion_rate_or_time_to_close():
 	figures = Figures().add("Open", 4, 100, 10, 99)
-	assert figures.conversion_rate is None and figures.avg_days_to_close is None
-	assert figures.win_rate == 0.0
+	assert figures.win_rate_of_closed is None and figures.avg_days_to_close is None
+	assert figures.win_rate_of_all == 0.0
 
 
 def test_average_days_in_stage_comes_from_completed_stays():

@@ -1,4 +1,4 @@
-from opportunity_plus.rules.durations import DAY, HOUR, describe_duration
+from opportunity_plus.durations import DAY, HOUR, describe_duration
 
 
 def test_durations_read_in_the_largest_whole_unit():

@@ -1,4 +1,4 @@
-from opportunity_plus.rules.list_sql import plain_where
+from opportunity_plus.queries.list_sql import plain_where
 
 # as Frappe 15's get_list(fields=["name"], order_by="", run=0) writes them
 NO_CONDITION = "select `name`\nfrom `tabOpportunity`\n\n\n\n"

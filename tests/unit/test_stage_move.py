@@ -3,7 +3,10 @@ import pytest
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import Stage
 from opportunity_plus.rules.stage_move import (
+	VIA_BOARD,
+	MoveContext,
 	OpportunityState,
+	StageChange,
 	check_requirements,
 	first_of_each,
 	plan_save,
@@ -121,3 +124,16 @@ def test_first_of_each_keeps_the_first_row_of_each_value_in_order():
 	rows = [{"lost_reason": "Price"}, {"lost_reason": "Timing"}, {"lost_reason": "Price"}, {}, {}]
 	assert first_of_each(rows, "lost_reason") == [{"lost_reason": "Price"}, {"lost_reason": "Timing"}, {}]
 	assert first_of_each([], "lost_reason") == []
+
+
+def test_a_move_context_checks_requirements_and_names_no_reference_unless_told():
+	context = MoveContext(VIA_BOARD)
+	assert (context.via, context.reference, context.skip_requirements) == ("Board", None, False)
+	with pytest.raises(AttributeError):
+		context.via = "List"  # frozen: set once, through overrides/move_context.set_move_context
+
+
+def test_a_stage_change_names_its_parts():
+	change = StageChange("Prospecting", "Proposal", None, None)
+	assert (change.from_stage, change.to_stage) == ("Prospecting", "Proposal")
+	assert change.from_entered_on is None and change.seconds_in_from_stage is None

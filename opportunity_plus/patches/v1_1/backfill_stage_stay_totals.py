@@ -1,6 +1,6 @@
 """Opportunities moved before the totals of completed stays existed get them from their history."""
 
-from opportunity_plus.opportunity.stage_history import backfill_stay_totals
+from opportunity_plus.overrides.stage_history import backfill_stay_totals
 from opportunity_plus.setup.custom_fields import make_custom_fields
 
 

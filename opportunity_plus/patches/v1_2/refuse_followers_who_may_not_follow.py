@@ -12,7 +12,7 @@ import frappe
 from frappe.query_builder.functions import UnixTimestamp
 from pypika.functions import Abs
 
-from opportunity_plus.opportunity.followers import may_follow
+from opportunity_plus.overrides.followers import may_follow
 
 SAME_SAVE_SECONDS = 60
 

@@ -1,6 +1,8 @@
-// Opportunity form: stages limited to the pipeline, code editable only when the settings allow it.
-frappe.ui.form.on("Opportunity", {
-	setup(frm) {
+// The Opportunity form: the app's handlers, registered once at the end; each concern is a few
+// functions above it. One block scope: the desk evaluates this script again when the doctype reloads.
+{
+	// ---- stages limited to the pipeline, code editable only when the settings allow it
+	const limit_stage_choices = (frm) => {
 		frm.set_query("sales_stage", () => {
 			if (!frm.doc.sales_pipeline) return {};
 			return {
@@ -9,16 +11,15 @@ frappe.ui.form.on("Opportunity", {
 			};
 		});
 		frm.set_query("sales_pipeline", () => ({ filters: { disabled: 0 } }));
-	},
+	};
 
-	refresh(frm) {
+	const set_code_editable = (frm) => {
 		const info = frm.doc.__onload?.opportunity_plus || {};
 		frm.set_df_property("opportunity_code", "read_only", info.allow_code_edit ? 0 : 1);
-	},
-});
+	};
 
-frappe.ui.form.on("Opportunity", {
-	refresh(frm) {
+	// ---- stage history, on the Connections tab
+	const show_stage_history = (frm) => {
 		const field = frm.get_field("stage_history_html");
 		if (!field) return;
 		const history = frm.doc.__onload?.opportunity_plus?.history || [];
@@ -46,12 +47,10 @@ frappe.ui.form.on("Opportunity", {
 				</tr></thead>
 				<tbody>${rows}</tbody>
 			</table>`);
-	},
-});
+	};
 
-// Create menu: documents made from the opportunity link back to it; a Lost stage asks for reasons.
-frappe.ui.form.on("Opportunity", {
-	refresh(frm) {
+	// ---- Create menu: documents made from the opportunity link back to it; a Lost stage asks for reasons.
+	const add_create_buttons = (frm) => {
 		if (frm.is_new() || frm.doc.status === "Lost") return;
 		const create = (label, method) =>
 			frm.add_custom_button(
@@ -67,9 +66,9 @@ frappe.ui.form.on("Opportunity", {
 		if (frappe.model.can_create("Task")) {
 			create(__("Task"), "opportunity_plus.api.create.make_task");
 		}
-	},
+	};
 
-	sales_stage(frm) {
+	const declare_lost_on_lost_stage = (frm) => {
 		const stages = frm.doc.__onload?.opportunity_plus?.stages || [];
 		const stage = stages.find((s) => s.sales_stage === frm.doc.sales_stage);
 		if (!stage || stage.stage_type !== "Lost" || frm.doc.status === "Lost" || frm.is_new())
@@ -79,11 +78,9 @@ frappe.ui.form.on("Opportunity", {
 			frm.set_value("sales_stage", message.sales_stage);
 			frm.trigger("set_as_lost_dialog");
 		});
-	},
-});
+	};
 
-// Log Activity: a call, an email, a meeting, a note or a to-do in one step, on the timeline.
-{
+	// ---- Log Activity: a call, an email, a meeting, a note or a to-do in one step, on the timeline.
 	const follow_up_fields = (frm) => [
 		{ fieldtype: "Section Break", label: __("Follow-up"), collapsible: 1 },
 		{
@@ -205,7 +202,7 @@ frappe.ui.form.on("Opportunity", {
 			primary_action(values) {
 				frappe
 					.call({
-						method: "opportunity_plus.api.care.log_activity",
+						method: "opportunity_plus.api.activity.log_activity",
 						args: { opportunity: frm.doc.name, kind, ...values },
 						freeze: true,
 					})
@@ -223,26 +220,22 @@ frappe.ui.form.on("Opportunity", {
 		dialog.show();
 	};
 
-	frappe.ui.form.on("Opportunity", {
-		refresh(frm) {
-			if (frm.is_new()) return;
-			const group = __("Log Activity");
-			[
-				["call", __("Call")],
-				["email", __("Email")],
-				["meeting", __("Meeting")],
-				["note", __("Note")],
-				["todo", __("To Do")],
-			].forEach(([kind, label]) =>
-				frm.add_custom_button(label, () => log_activity(frm, kind), group)
-			);
-		},
-	});
-}
+	const add_log_activity_buttons = (frm) => {
+		if (frm.is_new()) return;
+		const group = __("Log Activity");
+		[
+			["call", __("Call")],
+			["email", __("Email")],
+			["meeting", __("Meeting")],
+			["note", __("Note")],
+			["todo", __("To Do")],
+		].forEach(([kind, label]) =>
+			frm.add_custom_button(label, () => log_activity(frm, kind), group)
+		);
+	};
 
-// Opportunity form: "Board" opens the Opportunity Board on this opportunity's pipeline.
-frappe.ui.form.on("Opportunity", {
-	refresh(frm) {
+	// ---- "Board" opens the Opportunity Board on this opportunity's pipeline.
+	const add_board_button = (frm) => {
 		if (frm.is_new()) return;
 		frm.add_custom_button(
 			__("Board"),
@@ -250,12 +243,10 @@ frappe.ui.form.on("Opportunity", {
 				frappe.set_route("opportunity-board", { pipeline: frm.doc.sales_pipeline || "" }),
 			__("View")
 		);
-	},
-});
+	};
 
-// A new opportunity: the type stored by its real name, and the pipeline, first stage, probability
-// and owner the server will give it, shown before the first save.
-{
+	// ---- A new opportunity: the type stored by its real name, and the pipeline, first stage, probability
+	// and owner the server will give it, shown before the first save.
 	const DEFAULTS = "opportunity_plus.api.new_opportunity.get_defaults";
 	// ERPNext's form puts __("Sales") in a new opportunity's type: the record is named "Sales"
 	const ERPNEXT_DEFAULT_TYPE = "Sales";
@@ -329,35 +320,35 @@ frappe.ui.form.on("Opportunity", {
 				put(frm, values);
 			});
 
-	frappe.ui.form.on("Opportunity", {
-		onload(frm) {
-			if (frm.is_new()) fix_type(frm);
-		},
-		onload_post_render(frm) {
-			if (!frm.is_new()) return;
-			load_types().then(() => fix_type(frm) && frm.refresh_field("opportunity_type"));
-			apply_defaults(frm);
-		},
-		validate(frm) {
-			return load_types().then(() => fix_type(frm));
-		},
-		sales_pipeline(frm) {
-			if (frm.is_new()) apply_defaults(frm, { pipeline_changed: true });
-		},
-		sales_stage(frm) {
-			// a new opportunity takes the probability of the stage chosen in the form
-			if (!frm.is_new()) return;
-			const stage = (frm.opportunity_plus_stages || []).find(
-				(s) => s.sales_stage === frm.doc.sales_stage
-			);
-			if (stage && stage.probability != null) put(frm, { probability: stage.probability });
-		},
-	});
-}
+	const fix_new_type = (frm) => {
+		if (frm.is_new()) fix_type(frm);
+	};
 
-// Link existing documents (1Office's "Liên kết đối tượng liên quan"): a task, project, contract,
-// issue, or a draft quotation or sales order, linked to this opportunity by a normal save.
-{
+	const show_new_defaults = (frm) => {
+		if (!frm.is_new()) return;
+		load_types().then(() => fix_type(frm) && frm.refresh_field("opportunity_type"));
+		apply_defaults(frm);
+	};
+
+	const store_real_type = (frm) => {
+		return load_types().then(() => fix_type(frm));
+	};
+
+	const new_pipeline_defaults = (frm) => {
+		if (frm.is_new()) apply_defaults(frm, { pipeline_changed: true });
+	};
+
+	const new_stage_probability = (frm) => {
+		// a new opportunity takes the probability of the stage chosen in the form
+		if (!frm.is_new()) return;
+		const stage = (frm.opportunity_plus_stages || []).find(
+			(s) => s.sales_stage === frm.doc.sales_stage
+		);
+		if (stage && stage.probability != null) put(frm, { probability: stage.probability });
+	};
+
+	// ---- Link existing documents (1Office's "Liên kết đối tượng liên quan"): a task, project, contract,
+	// issue, or a draft quotation or sales order, linked to this opportunity by a normal save.
 	const LINKABLE = ["Task", "Project", "Contract", "Issue", "Quotation", "Sales Order"];
 	const DRAFT_ONLY = ["Contract", "Quotation", "Sales Order"];
 
@@ -424,14 +415,30 @@ frappe.ui.form.on("Opportunity", {
 		dialog.show();
 	};
 
+	const add_link_existing_button = (frm) => {
+		if (frm.is_new() || !frm.perm[0]?.write) return;
+		const writable = (frappe.boot.user.can_write || []).filter((dt) => LINKABLE.includes(dt));
+		if (!writable.length) return;
+		frm.add_custom_button(__("Link Existing…"), () => link_dialog(frm), __("Create"));
+	};
+
 	frappe.ui.form.on("Opportunity", {
+		setup: limit_stage_choices,
+		onload: fix_new_type,
+		onload_post_render: show_new_defaults,
+		validate: store_real_type,
 		refresh(frm) {
-			if (frm.is_new() || !frm.perm[0]?.write) return;
-			const writable = (frappe.boot.user.can_write || []).filter((dt) =>
-				LINKABLE.includes(dt)
-			);
-			if (!writable.length) return;
-			frm.add_custom_button(__("Link Existing…"), () => link_dialog(frm), __("Create"));
+			set_code_editable(frm);
+			show_stage_history(frm);
+			add_create_buttons(frm);
+			add_log_activity_buttons(frm);
+			add_board_button(frm);
+			add_link_existing_button(frm);
+		},
+		sales_pipeline: new_pipeline_defaults,
+		sales_stage(frm) {
+			declare_lost_on_lost_stage(frm);
+			new_stage_probability(frm);
 		},
 	});
 }

@@ -10,6 +10,19 @@ from opportunity_plus.rules.colors import check_color
 
 
 class OpportunityLabel(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		color: DF.Color | None
+		description: DF.SmallText | None
+		label_name: DF.Data
+
+	# end: auto-generated types
 	def validate(self):
 		try:
 			check_color(self.color, self.label_name or self.name)

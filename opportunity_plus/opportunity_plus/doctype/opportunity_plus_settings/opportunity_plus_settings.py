@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, set_default_pipeline
+from opportunity_plus.queries.pipeline import get_default_pipeline, set_default_pipeline
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.opportunity_code import KEYWORDS, example, parse_template, validate_counter_start
 from opportunity_plus.win_prediction.training import enqueue_training
@@ -29,6 +29,42 @@ WIN_PREDICTION_SETTINGS = ("show_win_prediction", "win_prediction_min_closed", "
 
 
 class OpportunityPlusSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		allow_code_edit: DF.Check
+		code_counter_start: DF.Int
+		code_template: DF.Data
+		default_pipeline: DF.Link | None
+		digest_by_default: DF.Check
+		enable_reminders: DF.Check
+		remind_days_before_closing: DF.Int
+		remind_followers: DF.Check
+		remind_stale: DF.Check
+		repeat_overdue_daily: DF.Check
+		show_win_prediction: DF.Check
+		win_prediction_auc: DF.Float
+		win_prediction_auc_stage: DF.Float
+		win_prediction_brier: DF.Float
+		win_prediction_brier_stage: DF.Float
+		win_prediction_closed: DF.Int
+		win_prediction_min_closed: DF.Int
+		win_prediction_min_group: DF.Int
+		win_prediction_model: DF.JSON | None
+		win_prediction_split_date: DF.Datetime | None
+		win_prediction_status: DF.Literal[
+			"Not Trained", "Not Enough History", "Not Better Than Stage Default", "Shown", "Switched Off"
+		]
+		win_prediction_test_size: DF.Int
+		win_prediction_trained_on: DF.Datetime | None
+		win_prediction_training_seconds: DF.Float
+
+	# end: auto-generated types
 	@property
 	def code_example(self):
 		try:

@@ -14,6 +14,22 @@ class OpportunityReminderPreference(Document):
 	Everyone reads and writes only their own (``if_owner``: the document's owner is its user);
 	a System Manager may set anyone's."""
 
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		include_closing_soon: DF.Check
+		include_followed: DF.Check
+		include_overdue: DF.Check
+		include_stale: DF.Check
+		receive_digest: DF.Check
+		user: DF.Link
+	# end: auto-generated types
+
 	def before_insert(self):
 		self.user = self.user or frappe.session.user
 		self.check_own()

@@ -8,10 +8,34 @@ from frappe.model.document import Document
 
 class OpportunityStageHistory(Document):
 	"""One stage change of an opportunity, written by the app when the opportunity is saved
-	(``opportunity_plus.opportunity.stage_history``) and removed with the opportunity.
+	(``opportunity_plus.overrides.stage_history``) and removed with the opportunity.
 
 	The history is a record of what happened: no one changes it as a document, through the desk or
 	REST, whatever their role (the app writes its rows directly, with no document save)."""
+
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		changed_by: DF.Link | None
+		changed_on: DF.Datetime
+		first_leave: DF.Check
+		first_leave_in_pipeline: DF.Check
+		from_stage: DF.Link | None
+		from_stage_entered_on: DF.Datetime | None
+		name: DF.Int | None
+		opportunity: DF.Link
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		sales_pipeline: DF.Link | None
+		seconds_in_from_stage: DF.Duration | None
+		to_stage: DF.Link
+		via: DF.Data | None
+	# end: auto-generated types
 
 	def before_insert(self):
 		refuse_change()

@@ -14,6 +14,22 @@ from opportunity_plus.opportunity_plus.doctype.opportunity_template.rendering im
 
 
 class OpportunityTemplate(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.core.doctype.has_role.has_role import HasRole
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		enabled: DF.Check
+		roles: DF.TableMultiSelect[HasRole]
+		template_file: DF.Attach
+		template_name: DF.Data
+
+	# end: auto-generated types
 	def onload(self):
 		self.set_onload("placeholders", placeholders())
 

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint
 
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.pipelines import (
+from opportunity_plus.queries.pipeline import (
 	count_opportunities_by_stage,
 	describe_usage,
 	get_default_pipeline,
@@ -21,6 +21,27 @@ from opportunity_plus.rules.pipeline import removed_stages, validate_pipeline
 
 
 class SalesPipeline(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from opportunity_plus.opportunity_plus.doctype.sales_pipeline_stage.sales_pipeline_stage import (
+			SalesPipelineStage,
+		)
+
+		abbreviation: DF.Data | None
+		description: DF.SmallText | None
+		disabled: DF.Check
+		is_default: DF.Check
+		pipeline_name: DF.Data
+		quotation_stage: DF.Link | None
+		stages: DF.Table[SalesPipelineStage]
+
+	# end: auto-generated types
 	def validate(self):
 		if not self.abbreviation:
 			self.abbreviation = abbreviate(self.pipeline_name)

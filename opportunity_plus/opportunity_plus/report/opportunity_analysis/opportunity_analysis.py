@@ -9,7 +9,7 @@ from frappe import _, _lt
 from frappe.utils import get_fullname, getdate, nowdate
 from frappe.utils.formatters import format_value
 
-from opportunity_plus.opportunity import analysis as db
+from opportunity_plus.queries import analysis as analysis_queries
 from opportunity_plus.rules.analysis import (
 	FORECAST,
 	LOST_REASON,
@@ -53,8 +53,8 @@ def execute(filters=None):
 
 class OpportunityAnalysis:
 	def __init__(self, filters=None):
-		self.filters = db.parse_filters(filters)
-		self.currency = db.company_currency(self.filters.company)
+		self.filters = analysis_queries.parse_filters(filters)
+		self.currency = analysis_queries.company_currency(self.filters.company)
 
 	def run(self):
 		group_by = self.filters.group_by
@@ -71,15 +71,15 @@ class OpportunityAnalysis:
 		by_stage = f.group_by == STAGE
 		# time in stage: per stage left from the stage history, per other group from the totals
 		# each opportunity keeps of its own stays (read in the same pass as the other figures)
-		groups = fold_status_rows(db.status_rows(f, with_stays=not by_stage))
-		stays = db.stage_stays(f) if by_stage else {}
+		groups = fold_status_rows(analysis_queries.status_rows(f, with_stays=not by_stage))
+		stays = analysis_queries.stage_stays(f) if by_stage else {}
 		for key, (seconds, count, _moved_on, _came_back) in stays.items():
 			groups.setdefault(key, Figures()).add_stays(seconds, count)
 		total = total_of(groups.values())
 
 		funnel_steps = {}
 		if by_stage:
-			keys = order_stages(db.pipeline_stage_lists(f.pipeline), groups.keys())
+			keys = order_stages(analysis_queries.pipeline_stage_lists(f.pipeline), groups.keys())
 			moved_on = {key: moved for key, (_seconds, _count, moved, _back) in stays.items()}
 			came_back = {key: back for key, (_seconds, _count, _moved, back) in stays.items()}
 			current = {key: g.opportunities for key, g in groups.items()}
@@ -214,7 +214,9 @@ class OpportunityAnalysis:
 				"indicator": "Blue",
 			},
 			{
-				"value": format_value(total.conversion_rate or 0, {"fieldtype": "Percent", "precision": 1}),
+				"value": format_value(
+					total.win_rate_of_closed or 0, {"fieldtype": "Percent", "precision": 1}
+				),
 				"label": _("Conversion Rate"),
 				"datatype": "Data",
 				"indicator": "Green",
@@ -237,8 +239,8 @@ class OpportunityAnalysis:
 
 	def run_lost_reasons(self):
 		f = self.filters
-		rows, competitors = db.lost_reason_rows(f)
-		lost = db.status_rows(f, grouped=False, statuses=LOST_STATUSES)
+		rows, competitors = analysis_queries.lost_reason_rows(f)
+		lost = analysis_queries.status_rows(f, grouped=False, statuses=LOST_STATUSES)
 		total = total_of(fold_status_rows(lost).values())
 		rows = sorted(rows, key=lambda r: (-(r[1] or 0), r[0] is None, r[0] or ""))
 		data = []
@@ -310,7 +312,7 @@ class OpportunityAnalysis:
 	def run_forecast(self):
 		f = self.filters
 		months = forecast_months(getdate(nowdate()), f.months)
-		overdue, entries = forecast(months, db.forecast_rows(f, months))
+		overdue, entries = forecast(months, analysis_queries.forecast_rows(f, months))
 		data = []
 		total = Figures()
 		for entry in [overdue, *entries]:

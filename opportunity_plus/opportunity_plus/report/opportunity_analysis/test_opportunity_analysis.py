@@ -50,7 +50,7 @@ def ensure_company() -> str:
 def at(when: str):
 	"""Opportunity saves inside this context enter their stage at ``when``."""
 	return patch(
-		"opportunity_plus.opportunity.events.now_datetime", return_value=datetime.fromisoformat(when)
+		"opportunity_plus.overrides.opportunity.now_datetime", return_value=datetime.fromisoformat(when)
 	)
 
 
@@ -249,7 +249,7 @@ class TestOpportunityAnalysis(FrappeTestCase):
 			frappe.delete_doc("Opportunity", back.name, force=True, ignore_permissions=True)
 
 	def test_stay_totals_rebuilt_from_history_match_those_kept_on_every_move(self):
-		from opportunity_plus.opportunity.stage_history import backfill_stay_totals
+		from opportunity_plus.overrides.stage_history import backfill_stay_totals
 
 		fields = ["name", "stage_stay_seconds", "stage_stays"]
 		kept = frappe.get_all("Opportunity", filters={"company": COMPANY}, fields=fields, order_by="name")
@@ -265,7 +265,7 @@ class TestOpportunityAnalysis(FrappeTestCase):
 		self.assertEqual(rebuilt, kept)
 
 	def test_first_leave_flags_rebuilt_from_history_match_those_set_on_every_move(self):
-		from opportunity_plus.opportunity.stage_history import backfill_first_leaves
+		from opportunity_plus.overrides.stage_history import backfill_first_leaves
 
 		names = frappe.get_all("Opportunity", filters={"company": COMPANY}, pluck="name")
 		fields = ["name", "first_leave", "first_leave_in_pipeline"]

@@ -28,6 +28,7 @@ import {
 	state_from_params,
 	state_to_query,
 } from "./filters.js";
+import { choose_stage_dialog, lost_reasons_dialog, quick_add_dialog } from "./dialogs.js";
 import { neighbours } from "./ranks.js";
 import { RealtimeRefresher } from "./realtime.js";
 import { BoardState } from "./state.js";
@@ -36,26 +37,7 @@ const API = "opportunity_plus.api.board.";
 const ROUTE = "opportunity-board";
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 
-function call(method, args) {
-	return new Promise((resolve, reject) => {
-		frappe.call({
-			method: API + method,
-			args,
-			callback: (r) => resolve(r.message),
-			error: (r) => reject(r || {}),
-		});
-	});
-}
-
-// Hide a dialog even when it is still fading in (bootstrap ignores hide() during that).
-function close_dialog(dialog) {
-	const modal = dialog.$wrapper.data("bs.modal");
-	if (modal && modal._isTransitioning) {
-		dialog.$wrapper.one("shown.bs.modal", () => dialog.hide());
-	} else {
-		dialog.hide();
-	}
-}
+const call = (method, args) => frappe.xcall(API + method, args);
 
 function storage() {
 	try {
@@ -470,8 +452,12 @@ export class OpportunityBoard {
 	}
 
 	card_html(card, column) {
+		return frappe.render_template("opportunity_board_card", this.card_context(card, column));
+	}
+
+	// What opportunity_board_card.html shows of a card: raw values, escaped by the template.
+	card_context(card, column) {
 		const title = card_title(card);
-		const party = party_line(card, __);
 		const amount = card.opportunity_amount
 			? format_currency(card.opportunity_amount, card.currency || this.state.currency)
 			: "";
@@ -479,88 +465,42 @@ export class OpportunityBoard {
 			? frappe.datetime.str_to_user(card.expected_closing)
 			: "";
 		const owner = card.opportunity_owner;
-		const avatar = owner
-			? `<span class="op-card-owner" title="${esc(
-					frappe.user.full_name(owner)
-			  )}">${frappe.avatar(owner, "avatar-small")}</span>`
-			: "";
-		const labels = (card.labels || [])
-			.map((l) => {
-				const bg = safe_color(l.color);
-				const style = bg
-					? `background-color:${bg};color:${text_color_on(bg) || "inherit"}`
-					: "";
-				return `<span class="op-card-label" style="${style}">${esc(l.label)}</span>`;
-			})
-			.join("");
-		const stale = card.is_stale
-			? `<span class="op-card-stale" title="${esc(
-					stale_label(card.days_in_stage, column.stale_after_days, __)
-			  )}">${frappe.utils.icon("solid-warning", "xs")} ${esc(__("Stale"))}</span>`
-			: "";
-		const followers = card.follower_count
-			? `<span class="op-card-followers" title="${esc(
-					followers_label(card.follower_count, __)
-			  )}">
-				${frappe.utils.icon("users", "xs")} ${esc(card.follower_count)}</span>`
-			: "";
 		const classes = ["op-board-card"];
 		if (card.is_stale) classes.push("is-stale");
 		if (card.is_overdue) classes.push("is-overdue");
 		if (this.busy.has(card.name)) classes.push("is-busy");
-		const summary = card_summary(card, { __, amount, closing });
-		const predicted = predicted_label(card, __);
-		return `<article class="${classes.join(" ")}" data-name="${esc(card.name)}" tabindex="0"
-				role="listitem" aria-label="${esc(summary)}">
-			<div class="op-card-top">
-				<a class="op-card-title" href="/app/opportunity/${encodeURIComponent(card.name)}"
-					tabindex="-1">${esc(title)}</a>
-				<button class="btn btn-xs op-card-move" data-action="move" aria-haspopup="dialog"
-					title="${esc(__("Move to…"))}" aria-label="${esc(__("Move {0} to…", [title]))}">
-					${frappe.utils.icon("dot-horizontal", "xs")}</button>
-			</div>
-			${party ? `<div class="op-card-party">${esc(party)}</div>` : ""}
-			<div class="op-card-amount">
-				${amount ? `<span class="op-card-money">${esc(amount)}</span>` : ""}
-				${
-					card.probability != null
-						? `<span class="op-card-probability" title="${esc(
-								__("Probability")
-						  )}">${esc(Math.round(card.probability))}%</span>`
-						: ""
-				}
-				${
-					predicted
-						? `<span class="op-card-predicted" title="${esc(
-								__(
-									"Predicted win probability, learned from this site's won and lost opportunities"
-								)
-						  )}">${esc(predicted)}</span>`
-						: ""
-				}
-			</div>
-			${labels ? `<div class="op-card-labels">${labels}</div>` : ""}
-			<div class="op-card-footer">
-				${avatar}
-				${
-					closing
-						? `<span class="op-card-closing ${
-								card.is_overdue ? "text-danger" : ""
-						  }" title="${esc(
-								card.is_overdue
-									? __("Expected closing has passed")
-									: __("Expected closing")
-						  )}">${frappe.utils.icon("calendar", "xs")} ${esc(closing)}</span>`
-						: ""
-				}
-				<span class="op-card-days" title="${esc(days_label(card.days_in_stage, __))}">${esc(
-			days_short(card.days_in_stage)
-		)}</span>
-				${stale}
-				${followers}
-				<span class="op-card-code">${esc(card.opportunity_code || "")}</span>
-			</div>
-		</article>`;
+		return {
+			esc,
+			card,
+			title,
+			party: party_line(card, __),
+			amount,
+			closing,
+			summary: card_summary(card, { __, amount, closing }),
+			classes: classes.join(" "),
+			owner,
+			owner_name: owner ? frappe.user.full_name(owner) : "",
+			avatar_html: owner ? frappe.avatar(owner, "avatar-small") : "",
+			labels: (card.labels || []).map((l) => {
+				const bg = safe_color(l.color);
+				return {
+					label: l.label,
+					style: bg
+						? `background-color:${bg};color:${text_color_on(bg) || "inherit"}`
+						: "",
+				};
+			}),
+			predicted: predicted_label(card, __),
+			predicted_title: __(
+				"Predicted win probability, learned from this site's won and lost opportunities"
+			),
+			days_title: days_label(card.days_in_stage, __),
+			days_text: days_short(card.days_in_stage),
+			stale_title: card.is_stale
+				? stale_label(card.days_in_stage, column.stale_after_days, __)
+				: "",
+			followers_title: card.follower_count ? followers_label(card.follower_count, __) : "",
+		};
 	}
 
 	// ---------------------------------------------------------------------------------- events
@@ -717,35 +657,9 @@ export class OpportunityBoard {
 		const found = this.state?.find(name);
 		if (!found) return;
 		const card = found.card;
-		const targets = move_targets(this.state.columns, card);
-		const dialog = new frappe.ui.Dialog({
-			title: __("Move {0} to…", [esc(card_title(card))]),
-			fields: [{ fieldtype: "HTML", fieldname: "stages" }],
-		});
-		const buttons = targets
-			.map((t) => {
-				const color = safe_color(t.color) || "var(--gray-500)";
-				return `<button class="btn btn-default btn-block op-move-target" data-stage="${esc(
-					t.stage
-				)}" style="--op-stage-color:${color}">
-					<span class="op-board-stage-dot"></span>${esc(__(t.stage))}
-					${t.stage_type !== "Open" ? `<span class="text-muted">· ${esc(__(t.stage_type))}</span>` : ""}
-				</button>`;
-			})
-			.join("");
-		const $stages = dialog.fields_dict.stages.$wrapper;
-		$stages.html(
-			`<div class="op-move-current text-muted">${esc(
-				__("Now in {0}", [__(card.sales_stage)])
-			)}</div><div class="op-move-targets" role="menu">${buttons}</div>`
+		choose_stage_dialog(card, move_targets(this.state.columns, card), (stage) =>
+			this.move(name, stage, 0, { after: null, before: this.state.names(stage)[0] || null })
 		);
-		$stages.on("click", ".op-move-target", (e) => {
-			const stage = $(e.currentTarget).attr("data-stage");
-			close_dialog(dialog);
-			this.move(name, stage, 0, { after: null, before: this.state.names(stage)[0] || null });
-		});
-		dialog.show();
-		setTimeout(() => $stages.find(".op-move-target").first().trigger("focus"), 200);
 	}
 
 	async move(name, to_stage, index, { after, before }) {
@@ -756,7 +670,7 @@ export class OpportunityBoard {
 		const card = found.card;
 		let lost = {};
 		if (from_stage !== to_stage && needs_lost_reasons(target)) {
-			lost = await this.ask_lost_reasons(card, target);
+			lost = await lost_reasons_dialog(card, target);
 			if (!lost) {
 				// cancelled: put the card back
 				this.render_cards(from_stage);
@@ -770,15 +684,23 @@ export class OpportunityBoard {
 		this.render_cards(from_stage);
 		if (to_stage !== from_stage) this.render_cards(to_stage);
 		try {
-			const result = await call("move_card", {
-				opportunity: name,
-				to_stage,
-				modified: card.modified,
-				before,
-				after,
-				filters: this.filters,
-				...lost,
-			});
+			// frappe.call, not frappe.xcall: a refusal's exc_type tells an outdated card from a refused move
+			const result = await new Promise((resolve, reject) =>
+				frappe.call({
+					method: API + "move_card",
+					args: {
+						opportunity: name,
+						to_stage,
+						modified: card.modified,
+						before,
+						after,
+						filters: this.filters,
+						...lost,
+					},
+					callback: (r) => resolve(r.message),
+					error: (r) => reject(r || {}),
+				})
+			);
 			this.busy.delete(name);
 			this.state.apply_move(result);
 			if (from_stage !== to_stage) {
@@ -802,139 +724,40 @@ export class OpportunityBoard {
 			.trigger("focus");
 	}
 
-	async ask_lost_reasons(card, column) {
-		// the Table MultiSelect controls need the meta of their child tables
-		await frappe.model.with_doctype("Opportunity Lost Reason Detail");
-		await frappe.model.with_doctype("Competitor Detail");
-		return new Promise((resolve) => {
-			let done = false;
-			const dialog = new frappe.ui.Dialog({
-				title: __("Move {0} to {1}", [esc(card_title(card)), esc(__(column.sales_stage))]),
-				fields: [
-					{
-						fieldtype: "Table MultiSelect",
-						fieldname: "lost_reasons",
-						label: __("Lost Reasons"),
-						options: "Opportunity Lost Reason Detail",
-						reqd: 1,
-					},
-					{
-						fieldtype: "Table MultiSelect",
-						fieldname: "competitors",
-						label: __("Competitors"),
-						options: "Competitor Detail",
-					},
-					{
-						fieldtype: "Small Text",
-						fieldname: "lost_detail",
-						label: __("Detailed Reason"),
-					},
-				],
-				primary_action_label: __("Mark as Lost"),
-				primary_action: (values) => {
-					done = true;
-					close_dialog(dialog);
-					resolve({
-						lost_reasons: (values.lost_reasons || []).map((r) => r.lost_reason),
-						competitors: (values.competitors || []).map((r) => r.competitor),
-						lost_detail: values.lost_detail || null,
-					});
-				},
-			});
-			dialog.onhide = () => {
-				if (!done) resolve(null);
-			};
-			dialog.show();
-		});
-	}
-
 	// ------------------------------------------------------------------------------ quick add
 
 	quick_add(stage) {
 		if (!this.state) return;
 		const open = this.state.columns.filter((c) => !c.is_closed);
 		if (!open.length) return;
-		stage = stage || open[0].sales_stage;
-		const dialog = new frappe.ui.Dialog({
-			title: __("Add Opportunity"),
-			fields: [
-				{
-					fieldtype: "Select",
-					fieldname: "stage",
-					label: __("Stage"),
-					options: open.map((c) => ({
-						value: c.sales_stage,
-						label: esc(__(c.sales_stage)),
-					})),
-					default: stage,
-					reqd: 1,
-				},
-				{
-					fieldtype: "Select",
-					fieldname: "opportunity_from",
-					label: __("Opportunity From"),
-					options: [
-						{ value: "Lead", label: __("Lead") },
-						{ value: "Customer", label: __("Customer") },
-					],
-					default: "Lead",
-					reqd: 1,
-					change: () => dialog.set_value("party_name", ""),
-				},
-				{
-					fieldtype: "Dynamic Link",
-					fieldname: "party_name",
-					label: __("Party"),
-					options: "opportunity_from",
-					get_options: () => dialog.get_value("opportunity_from"),
-					reqd: 1,
-				},
-				{ fieldtype: "Data", fieldname: "title", label: __("Title") },
-				{ fieldtype: "Column Break" },
-				{
-					fieldtype: "Currency",
-					fieldname: "opportunity_amount",
-					label: __("Amount"),
-					options: "currency",
-				},
-				{ fieldtype: "Link", fieldname: "currency", options: "Currency", hidden: 1 },
-				{
-					fieldtype: "Date",
-					fieldname: "expected_closing",
-					label: __("Expected Closing"),
-				},
-			],
-			primary_action_label: __("Add"),
-			primary_action: async (values) => {
-				try {
-					const result = await call("quick_add", {
-						pipeline: this.pipeline,
-						stage: values.stage,
-						opportunity_from: values.opportunity_from,
-						party_name: values.party_name,
-						title: values.title,
-						opportunity_amount: values.opportunity_amount,
-						expected_closing: values.expected_closing,
-						company: this.filters.company,
-						filters: this.filters,
-					});
-					close_dialog(dialog);
-					if (result.card) this.state.add(result.card);
-					this.state.set_totals(result.totals);
-					this.render_cards(values.stage);
-					frappe.show_alert({
-						message: __("{0} added to {1}", [
-							esc(card_title(result.card || {})),
-							esc(__(values.stage)),
-						]),
-						indicator: "green",
-					});
-				} catch (e) {
-					// the server's message is shown by frappe.call; the dialog stays open
-				}
+		quick_add_dialog({
+			stages: open.map((c) => c.sales_stage),
+			stage: stage || open[0].sales_stage,
+			currency: this.state.currency,
+			add: (values) =>
+				call("quick_add", {
+					pipeline: this.pipeline,
+					stage: values.stage,
+					opportunity_from: values.opportunity_from,
+					party_name: values.party_name,
+					title: values.title,
+					opportunity_amount: values.opportunity_amount,
+					expected_closing: values.expected_closing,
+					company: this.filters.company,
+					filters: this.filters,
+				}),
+			added: (result, values) => {
+				if (result.card) this.state.add(result.card);
+				this.state.set_totals(result.totals);
+				this.render_cards(values.stage);
+				frappe.show_alert({
+					message: __("{0} added to {1}", [
+						esc(card_title(result.card || {})),
+						esc(__(values.stage)),
+					]),
+					indicator: "green",
+				});
 			},
 		});
-		dialog.set_value("currency", this.state.currency);
-		dialog.show();
 	}
 }

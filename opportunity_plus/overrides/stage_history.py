@@ -11,24 +11,14 @@ from frappe.utils import get_datetime, time_diff_in_seconds
 from pypika.analytics import RowNumber
 from pypika.terms import Case
 
+from opportunity_plus.durations import describe_duration
 from opportunity_plus.messages import esc
-from opportunity_plus.rules.durations import describe_duration
+from opportunity_plus.overrides.move_context import move_context, take_stage_change
 
-FLAG = "opportunity_plus_stage_change"
 HISTORY = "Opportunity Stage History"
 HISTORY_TABLE = f"tab{HISTORY}"
 HISTORY_SEQUENCE = "opportunity_stage_history_id_seq"  # frappe.scrub(HISTORY + "_id_seq")
 LARGEST_BLOCK = 100_000
-
-
-def change_source(doc) -> str:
-	if doc.flags.get("opportunity_plus_via"):
-		return doc.flags.opportunity_plus_via
-	if frappe.flags.in_import:
-		return "Data Import"
-	if getattr(frappe.local, "request", None):
-		return "Desk"
-	return "System"
 
 
 def seconds_between(start, end) -> int:
@@ -41,27 +31,26 @@ def record_stage_change(doc) -> None:
 
 	The row is a log entry made from values the opportunity's own save has just validated, so it is
 	written directly (no second round of link checks): a move is on the board's hot path."""
-	change = doc.flags.get(FLAG)
+	change = take_stage_change(doc)
 	if not change:
 		return
-	doc.flags[FLAG] = None
-	from_stage, to_stage, from_entered, seconds = change
-	reference = doc.flags.get("opportunity_plus_reference")
-	first_leave, first_leave_in_pipeline = first_leaves(doc.name, doc.sales_pipeline, from_stage)
+	context = move_context(doc)
+	reference = context.reference
+	first_leave, first_leave_in_pipeline = first_leaves(doc.name, doc.sales_pipeline, change.from_stage)
 	row = frappe.get_doc(
 		{
 			"doctype": "Opportunity Stage History",
 			"opportunity": doc.name,
 			"sales_pipeline": doc.sales_pipeline,
-			"from_stage": from_stage,
-			"to_stage": to_stage,
+			"from_stage": change.from_stage,
+			"to_stage": change.to_stage,
 			"changed_on": doc.stage_entered_on,
 			"changed_by": frappe.session.user,
-			"from_stage_entered_on": from_entered,
-			"seconds_in_from_stage": seconds,
+			"from_stage_entered_on": change.from_entered_on,
+			"seconds_in_from_stage": change.seconds_in_from_stage,
 			"first_leave": first_leave,
 			"first_leave_in_pipeline": first_leave_in_pipeline,
-			"via": change_source(doc),
+			"via": context.via,
 			"reference_doctype": reference[0] if reference else None,
 			"reference_name": reference[1] if reference else None,
 		}

@@ -23,7 +23,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime, strip_html, va
 
 from opportunity_plus.arguments import date_arg, datetime_arg
 from opportunity_plus.messages import bold, esc
-from opportunity_plus.opportunity.access import check_opportunity
+from opportunity_plus.queries.access import check_opportunity
 
 KINDS = ("call", "email", "meeting", "note", "todo")
 DIRECTIONS = ("Sent", "Received")

@@ -6,7 +6,7 @@ from frappe.share import add_docshare
 from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, add_to_date, now_datetime, today
 
-from opportunity_plus.api.care import log_activity
+from opportunity_plus.api.activity import log_activity
 from opportunity_plus.tests.utils import make_opportunity, make_user
 
 COLLEAGUE = "opp-plus-care-colleague@example.com"

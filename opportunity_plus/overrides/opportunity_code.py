@@ -19,7 +19,13 @@ def get_code_settings():
 
 
 def next_counter(key: str, start: int) -> int:
-	"""Take the next number of a series in one atomic upsert (safe with concurrent inserts).
+	"""Take the next number of a series (safe with concurrent inserts)."""
+	return reserve_numbers(key, 1, start)
+
+
+def reserve_numbers(key: str, count: int, start: int = 1) -> int:
+	"""Take ``count`` consecutive numbers of a ``tabSeries`` counter in one atomic upsert; returns the
+	first of them. A new counter starts at ``start``, an existing one continues after its value.
 
 	The upsert takes the row's exclusive lock at once, so concurrent transactions queue on it
 	instead of deadlocking as a read-then-insert would. The lock is held until commit.
@@ -28,11 +34,12 @@ def next_counter(key: str, start: int) -> int:
 	(
 		frappe.qb.into(series)
 		.columns(series.name, series.current)
-		.insert(key, max(start, 1))
-		.on_duplicate_key_update(series.current, series.current + 1)
+		.insert(key, max(start, 1) + count - 1)
+		.on_duplicate_key_update(series.current, series.current + count)
 		.run()
 	)
-	return int(frappe.qb.from_(series).select(series.current).where(series.name == key).run()[0][0])
+	end = int(frappe.qb.from_(series).select(series.current).where(series.name == key).run()[0][0])
+	return end - count + 1
 
 
 def code_context(doc) -> CodeContext:

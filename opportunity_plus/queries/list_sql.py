@@ -1,4 +1,4 @@
-"""Reading the SQL of Frappe's list query for Opportunity, to reuse its conditions elsewhere."""
+"""Reading the SQL of Frappe's list query for Opportunity (for ``read_permission.py``, which says why)."""
 
 import re
 

@@ -5,19 +5,26 @@ from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.followers import check_follower_changes, sync_followers
-from opportunity_plus.opportunity.opportunity_code import set_code
-from opportunity_plus.opportunity.pipelines import get_default_pipeline, get_stages
-from opportunity_plus.opportunity.server_fields import keep_server_fields
-from opportunity_plus.opportunity.stage_history import (
+from opportunity_plus.overrides.followers import check_follower_changes, sync_followers
+from opportunity_plus.overrides.move_context import move_context, plan_stage_change
+from opportunity_plus.overrides.opportunity_code import set_code
+from opportunity_plus.overrides.server_fields import keep_server_fields
+from opportunity_plus.overrides.stage_history import (
 	get_history,
 	last_move,
 	record_stage_change,
 	seconds_between,
 )
+from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
-from opportunity_plus.rules.stage_move import CLOSED_STATUSES, OpportunityState, first_of_each, plan_save
+from opportunity_plus.rules.stage_move import (
+	CLOSED_STATUSES,
+	OpportunityState,
+	StageChange,
+	first_of_each,
+	plan_save,
+)
 from opportunity_plus.win_prediction.scoring import update_prediction
 
 
@@ -130,7 +137,7 @@ def apply_pipeline(doc) -> None:
 			state_of(doc, needs_quotation, entering_lost),
 			state_of(before, False) if before else None,
 			reopen_stage=reopen_stage(doc, before),
-			enforce_requirements=not doc.flags.get("opportunity_plus_flow"),
+			enforce_requirements=not move_context(doc).skip_requirements,
 		)
 	except RuleError as e:
 		frappe.throw(e.translated(_), title=_("Sales Pipeline"))
@@ -150,7 +157,7 @@ def apply_pipeline(doc) -> None:
 		if seconds is not None:  # a completed stay: the report's time in stage reads these totals
 			doc.stage_stay_seconds = cint(doc.get("stage_stay_seconds")) + seconds
 			doc.stage_stays = cint(doc.get("stage_stays")) + 1
-		doc.flags.opportunity_plus_stage_change = (plan.previous_stage, plan.stage, left_entered_on, seconds)
+		plan_stage_change(doc, StageChange(plan.previous_stage, plan.stage, left_entered_on, seconds))
 
 
 def reopen_stage(doc, before) -> str | None:

@@ -15,7 +15,7 @@ import frappe
 import frappe.share
 from pypika.terms import Criterion
 
-from opportunity_plus.rules.list_sql import plain_where
+from opportunity_plus.queries.list_sql import plain_where
 
 TABLE = "`tabOpportunity`"
 

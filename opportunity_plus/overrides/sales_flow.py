@@ -7,8 +7,9 @@ stage history records the move with the document that caused it.
 
 import frappe
 
-from opportunity_plus.opportunity.pipelines import get_stages
-from opportunity_plus.opportunity.stage_history import last_move
+from opportunity_plus.overrides.move_context import set_move_context
+from opportunity_plus.overrides.stage_history import last_move
+from opportunity_plus.queries.pipeline import get_stages
 from opportunity_plus.rules import sales_flow
 
 
@@ -44,9 +45,7 @@ def move(opportunity, stage: str | None, reference, **changes) -> None:
 		return
 	doc.sales_stage = stage
 	doc.update(changes)
-	doc.flags.opportunity_plus_flow = True
-	doc.flags.opportunity_plus_via = reference.doctype
-	doc.flags.opportunity_plus_reference = (reference.doctype, reference.name)
+	set_move_context(doc, via=reference.doctype, reference=reference, skip_requirements=True)
 	# the user acted on the quotation or order; the opportunity follows as a consequence. Which
 	# opportunities a document may move (the user's own to edit, of the same party) is checked when it
 	# is saved and submitted, in linked_documents.py

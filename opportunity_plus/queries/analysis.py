@@ -1,11 +1,8 @@
 """Database side of the Opportunity Analysis: permission-aware queries, aggregated in the database.
 
-Every query starts from the opportunities the current user may read, as ``frappe.get_list`` sees
-them (role permissions, user permissions, shares, permission hooks) with the report's filters
-applied by Frappe's own filter handling. That list is never fetched: its conditions go into the
-aggregate queries built with ``frappe.qb`` (``read_permission``). User input only ever reaches the
-database as filter values (escaped by ``frappe.get_list``) or query parameters; field names come
-from this module.
+Every query counts only the opportunities the current user may read, with the report's filters:
+``readable_condition`` of ``read_permission.py`` (which says how). User input only ever reaches the
+database as filter values or query parameters; field names come from this module.
 """
 
 from dataclasses import dataclass, fields
@@ -21,8 +18,8 @@ from pypika.terms import Case, Criterion, EmptyCriterion
 
 from opportunity_plus.arguments import date_arg, json_arg
 from opportunity_plus.messages import bold
-from opportunity_plus.opportunity.labels import has_any_label
-from opportunity_plus.opportunity.read_permission import readable_condition
+from opportunity_plus.queries.labels import has_any_label
+from opportunity_plus.queries.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.analysis import (
 	FORECAST,

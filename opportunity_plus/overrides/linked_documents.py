@@ -17,7 +17,7 @@ import frappe
 from frappe import _
 
 from opportunity_plus.messages import bold, esc
-from opportunity_plus.opportunity.sales_flow import order_opportunities, quotation_opportunities
+from opportunity_plus.overrides.sales_flow import order_opportunities, quotation_opportunities
 
 # the field of a Customer that names the lead or prospect it was made from (ERPNext's _make_customer)
 CUSTOMER_MADE_FROM = {"Lead": "lead_name", "Prospect": "prospect_name"}

@@ -1,0 +1,1 @@
+"""Scheduled jobs (``scheduler_events`` in hooks.py)."""

@@ -1,1 +1,0 @@
-"""Adapters that apply the app's rules to ERPNext's Opportunity (doc_events and helpers)."""
