@@ -201,6 +201,8 @@ def notify(result: dict) -> None:
 		)
 		for refusal in result["refusals"]
 	)
+	# a notification to the user who started the batch, about their own batch (values escaped above);
+	# a Sales User may not create Notification Logs, which Frappe itself writes as the system
 	frappe.get_doc(
 		{
 			"doctype": "Notification Log",

@@ -55,6 +55,12 @@ def refresh_predictions() -> int:
 	return changed
 
 
+def open_opportunity_features(name: str):
+	"""The features of one open opportunity, as training and the nightly refresh read them; None when
+	it is not open."""
+	return next((row for page in features.pages(closed=False, names=[name]) for row in page), None)
+
+
 def update_prediction(doc, method=None) -> None:
 	"""doc_event (on_update): the saved opportunity's prediction, from the cached model (not while
 	the site is being installed or migrated: the nightly refresh catches up)."""
@@ -65,8 +71,8 @@ def update_prediction(doc, method=None) -> None:
 		loaded = load_model()
 		if loaded:
 			model, medians = loaded
-			rows = [row for page in features.pages(closed=False, names=[doc.name]) for row in page]
-			value = predict(rows[0], model, medians) if rows else 0
+			row = open_opportunity_features(doc.name)
+			value = predict(row, model, medians) if row else 0
 	if flt(doc.get("predicted_win_probability")) != value:
 		doc.db_set("predicted_win_probability", value, update_modified=False)
 
@@ -77,9 +83,9 @@ def explain(name: str) -> dict | None:
 	if not loaded:
 		return None
 	model, medians = loaded
-	rows = [row for page in features.pages(closed=False, names=[name]) for row in page]
-	if not rows:
+	row = open_opportunity_features(name)
+	if not row:
 		return None
-	keys = keys_of(rows[0].features, medians)
+	keys = keys_of(row.features, medians)
 	ups, downs = model.reasons(keys)
 	return {"probability": as_percent(model.probability(keys)), "up": ups, "down": downs}
