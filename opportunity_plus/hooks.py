@@ -51,6 +51,7 @@ doc_events = {
 		"on_submit": "opportunity_plus.overrides.sales_flow.sales_order_on_submit",
 		"on_cancel": "opportunity_plus.overrides.sales_flow.sales_order_on_cancel",
 	},
+	"Sales Stage": {"validate": "opportunity_plus.overrides.stage_keys.keep_stage_key"},
 	"Contract": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
 	"Issue": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
 	"Project": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
@@ -74,7 +75,7 @@ scheduler_events = {
 	],
 }
 # an opportunity can be deleted although reminders were sent about it
-ignore_links_on_delete = ["Opportunity Reminder Log", "Opportunity Stage History"]
+ignore_links_on_delete = ["Opportunity Reminder Log", "Opportunity Stage History", "Opportunity Stage Stay"]
 
 # Tests
 before_tests = "opportunity_plus.tests.utils.before_tests"

@@ -23,6 +23,8 @@ from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
 from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX, reserve_numbers
 from opportunity_plus.overrides.stage_history import reserve_history_names
+from opportunity_plus.overrides.stage_keys import reserve_opportunity_keys, stage_key_of
+from opportunity_plus.overrides.stays_by_stage import reserve_stay_names
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules.opportunity_code import CodeContext, format_code, series_key
 from opportunity_plus.rules.stage_move import VIA_DEMO
@@ -447,6 +449,7 @@ OPPORTUNITY_FIELDS = [
 	"base_opportunity_amount", "company", "transaction_date", "title", "order_lost_reason", "base_total",
 	"total", "opportunity_code", "sales_pipeline", "stage_entered_on", "board_rank", "territory",
 	"customer_group", "stage_stay_seconds", "stage_stays", "source", "probability_at_close",
+	"opportunity_key",
 ]  # fmt: skip
 ACTIVITY_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "subject", "content",
@@ -475,6 +478,11 @@ HISTORY_FIELDS = [
 	"sales_pipeline", "from_stage", "to_stage", "changed_on", "changed_by", "from_stage_entered_on",
 	"seconds_in_from_stage", "first_leave", "first_leave_in_pipeline", "via",
 ]  # fmt: skip
+STAY_FIELDS = [
+	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "opportunity",
+	"opportunity_key", "sales_pipeline", "sales_stage", "stage_key", "seconds_in_stage", "stays",
+	"first_leave", "in_stage_now",
+]  # fmt: skip
 
 
 def insert_opportunities(
@@ -487,6 +495,7 @@ def insert_opportunities(
 	rows = iter(rows)
 	# streamed: one chunk in memory at a time; the names made are kept in full only for smaller runs
 	keep_all = total <= ALL_NAMES_UP_TO
+	stage_keys = StageKeys()
 	made_names: list[str] = []
 	history_count = 0
 	done = 0
@@ -494,15 +503,18 @@ def insert_opportunities(
 	while chunk := list(islice(rows, CHUNK)):
 		chunk_names = naming.names(len(chunk))
 		codes = naming.codes(chunk)
-		opportunities, items, labels, reasons, history, calls = [], [], [], [], [], []
-		for row, name, code in zip(chunk, chunk_names, codes, strict=True):
-			opportunities.append(
-				opportunity_values(row, name, code, company, currency, opportunity_type, territory, naming)
+		keys = reserve_opportunity_keys(len(chunk))
+		opportunities, items, labels, reasons, history, stays, calls = [], [], [], [], [], [], []
+		for row, name, code, key in zip(chunk, chunk_names, codes, keys, strict=True):
+			values = opportunity_values(
+				row, name, code, company, currency, opportunity_type, territory, naming
 			)
+			opportunities.append((*values, key))
 			items += item_values(row, name)
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
 			reasons += child_values(row, name, "lost_reasons", [(reason,) for reason in row.lost_reasons])
 			history += history_values(row, name)
+			stays += stay_values(row, name, key, stage_keys)
 			calls += activity_values(row, name)
 		for values, number in zip(history, reserve_history_names(len(history)), strict=True):
 			values[0] = number
@@ -511,6 +523,9 @@ def insert_opportunities(
 		insert_rows("Opportunity Label Detail", [*CHILD_FIELDS, "label"], labels)
 		insert_rows("Opportunity Lost Reason Detail", [*CHILD_FIELDS, "lost_reason"], reasons)
 		insert_rows("Opportunity Stage History", HISTORY_FIELDS, history)
+		for values, number in zip(stays, reserve_stay_names(len(stays)), strict=True):
+			values[0] = number
+		insert_rows("Opportunity Stage Stay", STAY_FIELDS, stays)
 		insert_rows("Communication", ACTIVITY_FIELDS, calls)
 		if commit:
 			frappe.db.commit()
@@ -665,6 +680,14 @@ def activity_values(row, parent: str) -> list[tuple]:
 	]
 
 
+class StageKeys(dict):
+	"""Sales Stage name -> its key, read once per stage."""
+
+	def __missing__(self, stage: str) -> int:
+		self[stage] = stage_key_of(stage) or 0
+		return self[stage]
+
+
 def history_values(row, opportunity: str) -> list[list]:
 	"""One row per move; its name (first value) is set from the history's sequence on insert."""
 	left: set[str] = set()  # a demo opportunity stays in one pipeline: both first-leave flags agree
@@ -696,6 +719,25 @@ def history_values(row, opportunity: str) -> list[list]:
 			]
 		)
 	return values
+
+
+def stay_values(row, opportunity: str, opportunity_key: int, stage_keys: StageKeys) -> list[list]:
+	"""One row per stage the opportunity left, summing its stays there (a demo opportunity stays in one
+	pipeline, so each is its first time out of that stage); names are set from the sequence on insert."""
+	totals: dict[str, list[int]] = {}
+	for move in row.moves:
+		if move.from_stage:
+			seconds, stays = totals.setdefault(move.from_stage, [0, 0])
+			completed = move.seconds_in_from_stage is not None
+			totals[move.from_stage] = [seconds + (move.seconds_in_from_stage or 0), stays + completed]
+	return [
+		[
+			None, row.created, row.stage_entered_on, row.owner, row.owner, 0, 0, opportunity,
+			opportunity_key, row.pipeline, stage, stage_keys[stage], seconds, stays, 1,
+			int(stage == row.stage),
+		]
+		for stage, (seconds, stays) in totals.items()
+	]  # fmt: skip
 
 
 # ------------------------------------------------------------------ ERPNext's sales flow on a few

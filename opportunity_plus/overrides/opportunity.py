@@ -15,6 +15,7 @@ from opportunity_plus.overrides.stage_history import (
 	record_stage_change,
 	seconds_between,
 )
+from opportunity_plus.overrides.stage_keys import keep_keys
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
@@ -45,6 +46,7 @@ def onload(doc, method=None):
 
 def validate(doc, method=None):
 	keep_server_fields(doc)
+	keep_keys(doc)
 	check_follower_changes(doc)
 	apply_pipeline(doc)
 	set_code(doc)
@@ -69,8 +71,9 @@ def set_base_amount(doc) -> None:
 
 
 def on_trash(doc, method=None):
-	"""The stage history and reminder log belong to the opportunity and go with it."""
+	"""The stage history, its stays and the reminder log belong to the opportunity and go with it."""
 	frappe.db.delete("Opportunity Stage History", {"opportunity": doc.name})
+	frappe.db.delete("Opportunity Stage Stay", {"opportunity": doc.name})
 	frappe.db.delete("Opportunity Reminder Log", {"opportunity": doc.name})
 
 

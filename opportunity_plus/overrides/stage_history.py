@@ -14,11 +14,12 @@ from pypika.terms import Case
 from opportunity_plus.durations import describe_duration
 from opportunity_plus.messages import esc
 from opportunity_plus.overrides.move_context import move_context, take_stage_change
+from opportunity_plus.overrides.stage_keys import next_keys
+from opportunity_plus.overrides.stays_by_stage import record_stay
 
 HISTORY = "Opportunity Stage History"
 HISTORY_TABLE = f"tab{HISTORY}"
 HISTORY_SEQUENCE = "opportunity_stage_history_id_seq"  # frappe.scrub(HISTORY + "_id_seq")
-LARGEST_BLOCK = 100_000
 
 
 def seconds_between(start, end) -> int:
@@ -56,6 +57,7 @@ def record_stage_change(doc) -> None:
 		}
 	)
 	row.db_insert()
+	record_stay(doc, change)
 
 
 def first_leaves(opportunity: str, pipeline: str | None, from_stage: str | None) -> tuple[int, int]:
@@ -160,21 +162,9 @@ def backfill_stay_totals() -> None:
 
 
 def reserve_history_names(count: int) -> list[int]:
-	"""``count`` new row names from the history's sequence in one statement (for bulk writers such as
-	the demo), each taken with NEXTVAL as ``db_insert`` takes one, so concurrent moves never collide.
-
-	MariaDB's Sequence engine table ``seq_1_to_N`` gives the N rows; N is an integer this function
-	checks, never user input."""
-	count = int(count)
-	if count <= 0:
-		return []
-	names: list[int] = []
-	while len(names) < count:
-		block = min(count - len(names), LARGEST_BLOCK)
-		names += [
-			row[0] for row in frappe.db.sql(f"select nextval(`{HISTORY_SEQUENCE}`) from seq_1_to_{block:d}")
-		]
-	return names
+	"""``count`` new row names from the history's sequence (for bulk writers such as the demo), each
+	taken with NEXTVAL as ``db_insert`` takes one, so concurrent moves never collide."""
+	return next_keys(HISTORY_SEQUENCE, count)
 
 
 def history_has_autoincrement_names() -> bool:

@@ -18,6 +18,7 @@ from pypika.terms import Case, Criterion, EmptyCriterion
 
 from opportunity_plus.arguments import date_arg, json_arg
 from opportunity_plus.messages import bold
+from opportunity_plus.overrides.stage_keys import stage_names_by_key
 from opportunity_plus.queries.labels import has_any_label
 from opportunity_plus.queries.read_permission import readable_condition
 from opportunity_plus.rules import RuleError
@@ -236,46 +237,36 @@ def status_rows(
 	return [(decode_key(f, row[0]), *row[1:]) for row in rows]
 
 
-def history_table():
-	return DocType("Opportunity Stage History")
-
-
 def stage_stays(f: AnalysisFilters) -> dict:
-	"""Completed stays per stage left, from stage history: stage -> (total seconds, number of stays,
-	opportunities that moved on, of those the ones back in that stage now).
+	"""Completed stays per stage left: stage -> (total seconds, number of stays, opportunities that
+	moved on, of those the ones back in that stage now).
 
-	Opportunities are counted through the history rows flagged as their first time out of a stage
-	(within the pipeline when one is chosen), so the query sums instead of counting distinct values."""
+	Read from Opportunity Stage Stay (one row per opportunity, pipeline and stage it left, kept on every
+	move: ``overrides/stays_by_stage.py``), joined by the opportunity's integer key and grouped by the
+	stage's (``overrides/stage_keys.py`` says why). Within a pipeline, each row of that pipeline is
+	an opportunity that left the stage there; across pipelines, the row flagged ``first_leave`` is."""
 	readable_ones = readable(f)
 	if readable_ones is None:
 		return {}
-	history, opp = history_table(), DocType("Opportunity")
+	stay, opp = DocType("Opportunity Stage Stay"), DocType("Opportunity")
 	query = (
-		frappe.qb.from_(opp)
-		.join(history)
-		.on(history.opportunity == opp.name)
-		.where(readable_ones)
-		.where(history.from_stage.isnotnull())
+		frappe.qb.from_(opp).join(stay).on(stay.opportunity_key == opp.opportunity_key).where(readable_ones)
 	)
-	first_leave = history.first_leave
 	if f.pipeline:
-		query = query.where(history.sales_pipeline == f.pipeline)
-		first_leave = history.first_leave_in_pipeline
-	came_back = Case().when(history.from_stage == opp.sales_stage, first_leave).else_(0)
+		query = query.where(stay.sales_pipeline == f.pipeline)
+		moved_on, came_back = Count(stay.stage_key), Sum(stay.in_stage_now)
+	else:
+		moved_on, came_back = Sum(stay.first_leave), Sum(stay.first_leave * stay.in_stage_now)
 	rows = (
-		query.select(
-			history.from_stage,
-			Sum(history.seconds_in_from_stage),
-			Count(history.seconds_in_from_stage),
-			Sum(first_leave),
-			Sum(came_back),
-		)
-		.groupby(history.from_stage)
+		query.select(stay.stage_key, Sum(stay.seconds_in_stage), Sum(stay.stays), moved_on, came_back)
+		.groupby(stay.stage_key)
 		.run()
 	)
+	stage_names = stage_names_by_key()
 	return {
-		stage: (seconds or 0, count or 0, int(moved or 0), int(back or 0))
-		for stage, seconds, count, moved, back in rows
+		stage_names[key]: (seconds or 0, int(count or 0), int(moved or 0), int(back or 0))
+		for key, seconds, count, moved, back in rows
+		if key in stage_names
 	}
 
 

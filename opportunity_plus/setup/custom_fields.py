@@ -118,6 +118,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"description": "The probability the opportunity had just before it was won or lost, for the win prediction's backtest.",
 			},
 			{
+				"fieldname": "opportunity_key",
+				"label": "Opportunity Key",
+				"fieldtype": "Int",
+				"insert_after": "probability_at_close",
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "A small number that joins this opportunity to its stays in stages (Opportunity Stage Stay), set by the server.",
+			},
+			{
 				"fieldname": "stage_history_section",
 				"label": "Stage History",
 				"fieldtype": "Section Break",
@@ -130,6 +140,18 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldtype": "HTML",
 				"insert_after": "stage_history_section",
 			},
+		],
+		"Sales Stage": [
+			{
+				"fieldname": "stage_key",
+				"label": "Stage Key",
+				"fieldtype": "Int",
+				"insert_after": "stage_name",
+				"hidden": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "A small number that groups stays in stages (Opportunity Stage Stay) by this stage, set by the server.",
+			}
 		],
 		**{
 			doctype: [

@@ -51,9 +51,43 @@ INDEXES = [
 		"opportunity_plus_lost_reason_index",
 		["parent", "parenttype", "parentfield", "lost_reason"],
 	),
+	# report by stage: the opportunities of a company and period (of a pipeline), with what the
+	# by-stage figures need (their stays are joined by opportunity_key), read from the index alone
+	(
+		"Opportunity",
+		"opportunity_plus_stage_report_index",
+		[
+			"company",
+			"transaction_date",
+			"sales_pipeline",
+			"sales_stage",
+			"status",
+			"opportunity_key",
+			"base_opportunity_amount",
+			"opportunity_amount",
+			"conversion_rate",
+			"probability",
+			"stage_entered_on",
+			"modified",
+			"creation",
+		],
+	),
+	# report by stage: an opportunity's stays, read from the index alone (overrides/stays_by_stage.py)
+	(
+		"Opportunity Stage Stay",
+		"opportunity_key_stays_index",
+		[
+			"opportunity_key",
+			"stage_key",
+			"seconds_in_stage",
+			"stays",
+			"first_leave",
+			"in_stage_now",
+			"sales_pipeline",
+		],
+	),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
-	# report: time spent in stages and the funnel, read from the index alone when joined to the
-	# opportunities
+	# each move: whether it is the opportunity's first time out of its stage, from the index alone
 	(
 		"Opportunity Stage History",
 		"opportunity_stay_flags_index",
@@ -82,7 +116,7 @@ def make_indexes() -> None:
 
 
 # sequences of our autoincrement doctypes: Frappe drops their tables on uninstall, not the sequences
-SEQUENCES = ["opportunity_stage_history_id_seq"]
+SEQUENCES = ["opportunity_stage_history_id_seq", "opportunity_stage_stay_id_seq"]
 
 
 def drop_indexes() -> None:

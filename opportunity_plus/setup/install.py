@@ -3,6 +3,7 @@
 import frappe
 
 from opportunity_plus.overrides.opportunity_code import delete_counters
+from opportunity_plus.overrides.stage_keys import backfill_keys, drop_sequences, make_sequences
 from opportunity_plus.setup.custom_fields import (
 	delete_custom_fields,
 	make_custom_fields,
@@ -21,6 +22,7 @@ from opportunity_plus.setup.sample_template import make_sample_template
 
 def after_install() -> None:
 	after_migrate()
+	backfill_keys()  # opportunities and stages the site had before the app
 	make_sample_template()
 
 
@@ -28,6 +30,7 @@ def after_migrate() -> None:
 	"""Idempotent: safe on install, every migrate and a reinstall."""
 	make_custom_fields()
 	make_property_setters()
+	make_sequences()
 	make_indexes()
 	grant_permissions()
 	make_default_pipeline()
@@ -37,6 +40,7 @@ def after_migrate() -> None:
 def before_uninstall() -> None:
 	"""Leave the site as it was: no custom field, property setter or record of ours remains."""
 	drop_indexes()
+	drop_sequences()
 	delete_custom_fields()
 	delete_counters()
 	delete_created_sales_stages()

@@ -2,6 +2,7 @@ import frappe
 from frappe.installer import install_app, remove_app
 from frappe.tests.utils import FrappeTestCase
 
+from opportunity_plus.overrides.stage_keys import SEQUENCES as KEY_SEQUENCES
 from opportunity_plus.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
 from opportunity_plus.setup.indexes import INDEXES, RETIRED_INDEXES, SEQUENCES
 from opportunity_plus.setup.install import after_migrate
@@ -23,6 +24,7 @@ DOCTYPES = [
 	"Opportunity Follower",
 	"Opportunity Plus Settings",
 	"Opportunity Win Factor",
+	"Opportunity Stage Stay",
 ]
 FIELDS = [field["fieldname"] for field in get_custom_fields()["Opportunity"]]
 
@@ -71,8 +73,11 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.has_index(f"tab{doctype}", name), name)
 		for doctype, name in RETIRED_INDEXES:
 			self.assertFalse(frappe.db.has_index(f"tab{doctype}", name), name)
-		for name in SEQUENCES:  # stage history rows are numbered from it
+		for name in SEQUENCES + KEY_SEQUENCES:  # history and stays rows, opportunity and stage keys
 			self.assertTrue(has_sequence(name), name)
+		# every opportunity and stage has its key, those the site had before the app too
+		self.assertFalse(frappe.db.exists("Opportunity", {"opportunity_key": 0}))
+		self.assertFalse(frappe.db.exists("Sales Stage", {"stage_key": 0}))
 		self.assertEqual(frappe.get_meta("Opportunity Stage History").autoname, "autoincrement")
 
 	def test_installed_site_has_doctypes_fields_and_default_pipeline(self):
@@ -122,8 +127,9 @@ class TestInstall(FrappeTestCase):
 					table,
 				)
 			self.assertFalse(frappe.db.exists("Module Def", "Opportunity Plus"))
-			for name in SEQUENCES:
+			for name in SEQUENCES + KEY_SEQUENCES:
 				self.assertFalse(has_sequence(name), name)
+			self.assertNotIn("stage_key", frappe.db.get_table_columns("Sales Stage"))
 			self.assertFalse(
 				frappe.db.sql("select name from tabSeries where name like 'OPPORTUNITY-PLUS-CODE:%'")
 			)
