@@ -15,7 +15,7 @@ from opportunity_plus.overrides.stage_history import (
 	record_stage_change,
 	seconds_between,
 )
-from opportunity_plus.overrides.stage_keys import keep_keys
+from opportunity_plus.overrides.stage_keys import keep_opportunity_key
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
@@ -46,7 +46,7 @@ def onload(doc, method=None):
 
 def validate(doc, method=None):
 	keep_server_fields(doc)
-	keep_keys(doc)
+	keep_opportunity_key(doc)
 	check_follower_changes(doc)
 	apply_pipeline(doc)
 	set_code(doc)

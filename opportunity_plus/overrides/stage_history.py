@@ -57,7 +57,7 @@ def record_stage_change(doc) -> None:
 		}
 	)
 	row.db_insert()
-	record_stay(doc, change)
+	record_stay(doc, change, first_leave)
 
 
 def first_leaves(opportunity: str, pipeline: str | None, from_stage: str | None) -> tuple[int, int]:

@@ -10,7 +10,7 @@ report; looked up and grouped by integers, far less. So:
 - the stays summed per opportunity, pipeline and stage (Opportunity Stage Stay, ``stays_by_stage.py``)
   carry both, and the report joins and groups by them.
 
-The keys are the server's: a request cannot set them (``keep_keys``). A record that has none (written
+The keys are the server's: a request cannot set them (``keep_key``). A record that has none (written
 by a path that skips the document's hooks) gets one at its next stage move; ``backfill_keys`` gives
 every existing record its key in one set-based statement per doctype (install and the 1.4 patch).
 """
@@ -71,23 +71,24 @@ def reserve_opportunity_keys(count: int) -> list[int]:
 	return next_keys(OPPORTUNITY_KEY_SEQUENCE, count)
 
 
-def keep_keys(doc) -> None:
-	"""Opportunity validate: a new opportunity takes the next key, a saved one keeps its own, whatever
-	the request sent."""
+def keep_key(doc, field: str, sequence: str) -> None:
+	"""A new record takes the next key from ``sequence``, a saved one keeps its own, whatever the
+	request sent in ``field``."""
 	if doc.is_new():
-		doc.opportunity_key = next_keys(OPPORTUNITY_KEY_SEQUENCE, 1)[0]
+		doc.set(field, next_keys(sequence, 1)[0])
 	else:
 		before = doc.get_doc_before_save()
-		doc.opportunity_key = before.get("opportunity_key") if before else doc.get("opportunity_key")
+		doc.set(field, before.get(field) if before else doc.get(field))
+
+
+def keep_opportunity_key(doc) -> None:
+	"""Opportunity validate."""
+	keep_key(doc, "opportunity_key", OPPORTUNITY_KEY_SEQUENCE)
 
 
 def keep_stage_key(doc, method=None) -> None:
-	"""Sales Stage validate: as ``keep_keys``, for the stage's key."""
-	if doc.is_new():
-		doc.stage_key = next_keys(STAGE_KEY_SEQUENCE, 1)[0]
-	else:
-		before = doc.get_doc_before_save()
-		doc.stage_key = before.get("stage_key") if before else doc.get("stage_key")
+	"""Sales Stage validate."""
+	keep_key(doc, "stage_key", STAGE_KEY_SEQUENCE)
 
 
 def opportunity_key_of(doc) -> int:

@@ -21,16 +21,17 @@ STAY_TABLE = f"tab{STAY}"
 STAY_SEQUENCE = "opportunity_stage_stay_id_seq"  # frappe.scrub(STAY + "_id_seq")
 
 
-def record_stay(doc, change) -> None:
+def record_stay(doc, change, first_leave: int) -> None:
 	"""After the history row of a move: add the stay it ended to its (pipeline, stage) row, then mark
-	which of the opportunity's rows is the stage it is in now."""
+	which of the opportunity's rows is the stage it is in now. ``first_leave``: whether this is the
+	opportunity's first time out of the stage in any pipeline, as its history row says."""
 	opportunity_key = opportunity_key_of(doc)
 	if change.from_stage:
-		add_stay(doc, opportunity_key, change)
+		add_stay(doc, opportunity_key, change, first_leave)
 	mark_current_stage(opportunity_key, stage_key_of(change.to_stage) or 0)
 
 
-def add_stay(doc, opportunity_key: int, change) -> None:
+def add_stay(doc, opportunity_key: int, change, first_leave: int) -> None:
 	stay = frappe.qb.DocType(STAY)
 	stage_key = stage_key_of(change.from_stage) or 0
 	completed = int(change.seconds_in_from_stage is not None)
@@ -50,11 +51,6 @@ def add_stay(doc, opportunity_key: int, change) -> None:
 			.run()
 		)
 		return
-	earlier = (
-		frappe.qb.from_(stay)
-		.select(stay.name)
-		.where((stay.opportunity_key == opportunity_key) & (stay.stage_key == stage_key))
-	)
 	frappe.get_doc(
 		{
 			"doctype": STAY,
@@ -65,7 +61,7 @@ def add_stay(doc, opportunity_key: int, change) -> None:
 			"stage_key": stage_key,
 			"seconds_in_stage": seconds,
 			"stays": completed,
-			"first_leave": int(not earlier.limit(1).run()),
+			"first_leave": first_leave,
 		}
 	).db_insert()
 
