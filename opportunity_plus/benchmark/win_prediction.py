@@ -29,7 +29,7 @@ def run() -> dict:
 	started = time.monotonic()
 	trained = train()
 	seconds = round(time.monotonic() - started, 1)
-	result = evaluate(trained["split"], min_group_of(frappe.get_single(SETTINGS)))
+	result = evaluate(trained["split"], min_group_of(frappe.get_single(SETTINGS)), since=trained["since"])
 	cards = result["scorecards"]
 	rows = [
 		{"pipeline": "all pipelines" if key is ALL_PIPELINES else key or "(none)", **cards[key].figures()}

@@ -12,7 +12,7 @@ from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import flt, today
+from frappe.utils import add_days, flt, now_datetime, today
 
 from opportunity_plus.api.win_prediction import get_prediction, train_now
 from opportunity_plus.rules.win_prediction import SOURCE
@@ -126,6 +126,19 @@ class TestWinPrediction(FrappeTestCase):
 			"Opportunity", {"sales_pipeline": PIPELINE_A, "status": "Converted"}, pluck="name"
 		)
 		self.assertEqual({predicted(name) for name in closed}, {0})
+
+	def test_training_learns_from_the_latest_closed_opportunities_only(self):
+		latest = [make_closed(PIPELINE_B, NEVER, won=True) for _i in range(5)]
+		later = add_days(now_datetime(), 30)  # after every other closed opportunity of the site
+		for opp in latest:
+			frappe.db.set_value("Opportunity", opp.name, "stage_entered_on", later, update_modified=False)
+		with patch("opportunity_plus.win_prediction.training.LEARN_FROM_LATEST", 5):
+			result = self.train_shown()
+		self.assertEqual(result["closed"], 5)
+		learned = frappe.get_all(
+			stored.FACTOR_DOCTYPE, {"factor": SOURCE}, ["value", "won", "lost"], order_by="value"
+		)
+		self.assertEqual([(row.value, row.won, row.lost) for row in learned], [(NEVER, 5, 0)])
 
 	def test_a_save_or_a_move_refreshes_the_prediction_and_closing_clears_it(self):
 		self.train_shown()

@@ -98,10 +98,12 @@ def pages(
 	now: datetime | None = None,
 	page: int = PAGE,
 	learning: bool = False,
+	since: datetime | None = None,
 ) -> Iterator[list[Scored]]:
 	"""Closed (won or lost) or open opportunities, ``page`` at a time, in name order; ``names``
-	limits them to those opportunities (one, when an opportunity is saved). ``learning``: with the
-	stages each closed one passed through (what training counts)."""
+	limits them to those opportunities (one, when an opportunity is saved), ``since`` the closed ones
+	to those closed then or later. ``learning``: with the stages each closed one passed through (what
+	training counts)."""
 	now = now or now_datetime()
 	stages = PipelineStages()
 	last = None
@@ -111,6 +113,8 @@ def pages(
 			if not names:
 				return
 			query = query.where(opp.name.isin(names))
+		if since is not None:
+			query = query.where(closing_time(opp) >= since)
 		if last is not None:
 			query = query.where(opp.name > last)
 		rows = query.orderby(opp.name, order=Order.asc).limit(page).run(as_dict=True)

@@ -1,6 +1,8 @@
 """Training the win prediction on the site's closed opportunities, and checking it by time.
 
-Two passes over the closed (won or lost) opportunities, a page at a time (``features.pages``):
+Two passes over the latest ``LEARN_FROM_LATEST`` closed (won or lost) opportunities, a page at a
+time (``features.pages``): recent behaviour is what predicts, and a training then takes about the same
+time on a site with ten years of history as on one with two.
 
 1. count, per factor value, the won and lost opportunities: of all of them (the model that is
    used) and of those closed before the split date (the model the backtest checks);
@@ -48,26 +50,46 @@ from opportunity_plus.win_prediction.model import (
 )
 
 ALL_PIPELINES = None  # key of the overall scorecard
+LEARN_FROM_LATEST = 100_000  # closed opportunities
 
 
-def closed_count() -> int:
+def closed_query(since: datetime | None = None):
+	"""The closed opportunities (closed at ``since`` or later, when given)."""
 	opp = DocType("Opportunity")
-	return int(
-		frappe.qb.from_(opp).select(Count("*")).where(opp.status.isin(features.CLOSED_STATUSES)).run()[0][0]
+	query = frappe.qb.from_(opp).where(opp.status.isin(features.CLOSED_STATUSES))
+	if since is not None:
+		query = query.where(features.closing_time(opp) >= since)
+	return query, opp
+
+
+def learned_since() -> datetime | None:
+	"""When the oldest of the latest ``LEARN_FROM_LATEST`` closed opportunities closed (those that
+	closed at the same time come too); None when the site has no more closed ones than that."""
+	if closed_count() <= LEARN_FROM_LATEST:
+		return None
+	query, opp = closed_query()
+	closed_on = features.closing_time(opp)
+	oldest = (
+		query.select(closed_on).orderby(closed_on, order=Order.desc).limit(1).offset(LEARN_FROM_LATEST - 1)
 	)
+	return get_datetime(oldest.run()[0][0])
 
 
-def default_split(count: int | None = None) -> datetime | None:
-	"""The closing time that leaves the last quarter of the closed opportunities for testing."""
-	count = closed_count() if count is None else count
+def closed_count(since: datetime | None = None) -> int:
+	query, _opp = closed_query(since)
+	return int(query.select(Count("*")).run()[0][0])
+
+
+def default_split(count: int | None = None, since: datetime | None = None) -> datetime | None:
+	"""The closing time that leaves the last quarter of the closed opportunities learned from (those
+	closed at ``since`` or later) for testing."""
+	count = closed_count(since) if count is None else count
 	if count < 2:
 		return None
-	opp = DocType("Opportunity")
+	query, opp = closed_query(since)
 	closed_on = features.closing_time(opp)
 	row = (
-		frappe.qb.from_(opp)
-		.select(closed_on)
-		.where(opp.status.isin(features.CLOSED_STATUSES))
+		query.select(closed_on)
 		.orderby(closed_on, order=Order.asc)
 		.orderby(opp.name, order=Order.asc)
 		.limit(1)
@@ -77,15 +99,17 @@ def default_split(count: int | None = None) -> datetime | None:
 	return get_datetime(row[0][0]) if row else None
 
 
-def evaluate(split: datetime | None, min_group: int, alpha: float = 1.0) -> dict:
-	"""Learn from every closed opportunity and check, by time, a model learned from those closed
-	before ``split`` on those closed from ``split`` on. Returns the full model, the stage medians and
+def evaluate(
+	split: datetime | None, min_group: int, alpha: float = 1.0, since: datetime | None = None
+) -> dict:
+	"""Learn from the closed opportunities (those closed at ``since`` or later, when given) and check,
+	by time, a model learned from those closed before ``split`` on those closed from ``split`` on. Returns the full model, the stage medians and
 	the scorecards of the test set (per pipeline, and overall under ``ALL_PIPELINES``)."""
 	now = now_datetime()
 	medians_all = features.usual_days()
 	medians_early = features.usual_days(before=split) if split else {}
 	counts_all, counts_early = Counts(), Counts()
-	for page in features.pages(closed=True, now=now, learning=True):
+	for page in features.pages(closed=True, now=now, learning=True, since=since):
 		for row in page:
 			counts_all.add(keys_of(row.features, medians_all, learning=True), row.won)
 			if split and row.closed_on < split:
@@ -96,7 +120,7 @@ def evaluate(split: datetime | None, min_group: int, alpha: float = 1.0) -> dict
 	full_bins: dict = {}
 	early_bins: dict = {}
 	tested: Counter = Counter()  # (pipeline, raw score bin, stage default, typed, won) -> opportunities
-	for page in features.pages(closed=True, now=now):
+	for page in features.pages(closed=True, now=now, since=since):
 		for row in page:
 			add_to_bins(full_bins, score_bin(full.raw_score(keys_of(row.features, medians_all))), row.won)
 			if not split:
@@ -141,16 +165,17 @@ def enqueue_training() -> None:
 
 
 def train(commit: bool = True) -> dict:
-	"""Train on every closed opportunity, backtest, store the model and refresh every open
+	"""Train on the latest closed opportunities (``LEARN_FROM_LATEST``), backtest, store the model and refresh every open
 	opportunity's prediction. Run by the scheduler, after the demo, or by a manager (enqueued)."""
 	from opportunity_plus.win_prediction.scoring import refresh_predictions
 
 	started = time.monotonic()
 	settings = frappe.get_single(SETTINGS)
 	min_group = min_group_of(settings)
-	count = closed_count()
-	split = default_split(count)
-	result = evaluate(split, min_group)
+	since = learned_since()
+	count = closed_count(since)
+	split = default_split(count, since)
+	result = evaluate(split, min_group, since=since)
 	model, overall = result["model"], result["scorecards"][ALL_PIPELINES].figures()
 	if count < cint(settings.win_prediction_min_closed):
 		status = NOT_ENOUGH
@@ -197,6 +222,7 @@ def train(commit: bool = True) -> dict:
 		"status": status,
 		"closed": count,
 		"split": split,
+		"since": since,
 		"backtest": overall,
 		"predictions": refreshed,
 		"training_seconds": seconds,

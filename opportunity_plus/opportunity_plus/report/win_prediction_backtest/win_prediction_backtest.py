@@ -3,7 +3,8 @@
 """Win Prediction Backtest: is the predicted win probability better than the stage's default
 probability and the probability typed on the opportunity?
 
-The model is learned from the opportunities closed before the split date and scores those closed on
+The model is learned from the opportunities closed before the split date (of those training learns
+from: the latest ``training.LEARN_FROM_LATEST`` closed) and scores those closed on
 or after it, as they were just before they closed; the stage default is the default probability of
 the stage each one was in then, the typed probability the one it had then. Brier score (lower is
 better) and ROC AUC (higher is better) per pipeline and overall. Aggregates only, for managers."""
@@ -15,7 +16,7 @@ from frappe.utils import get_datetime
 from opportunity_plus.arguments import date_arg, json_arg, text_arg
 from opportunity_plus.rules.win_prediction import is_better_than_stage_default
 from opportunity_plus.win_prediction.model import SETTINGS, min_group_of
-from opportunity_plus.win_prediction.training import ALL_PIPELINES, default_split, evaluate
+from opportunity_plus.win_prediction.training import ALL_PIPELINES, default_split, evaluate, learned_since
 
 MANAGERS = ("System Manager", "Sales Manager")
 
@@ -26,10 +27,11 @@ def execute(filters=None):
 	filters = frappe._dict(json_arg(filters, dict, _("Filters")) or {})
 	split_on = date_arg(filters.get("split_date"), _("Split Date"))
 	pipeline = text_arg(filters.get("pipeline"), _("Sales Pipeline"))
-	split = get_datetime(split_on) if split_on else default_split()
+	since = learned_since()
+	split = get_datetime(split_on) if split_on else default_split(since=since)
 	if not split:
 		return columns(), [], _("There are not enough won or lost opportunities to backtest yet.")
-	result = evaluate(split, min_group_of(frappe.get_single(SETTINGS)))
+	result = evaluate(split, min_group_of(frappe.get_single(SETTINGS)), since=since)
 	cards = result["scorecards"]
 	keys = sorted(cards, key=lambda k: (k is not ALL_PIPELINES, k or ""))
 	if pipeline:
