@@ -18,7 +18,7 @@ from frappe.query_builder import Order
 from frappe.query_builder.functions import Count
 from frappe.utils import getdate, nowdate
 
-from opportunity_plus.benchmark.stats import failed, format_table, last_twelve_months, ratio, summarize
+from opportunity_plus.benchmark.stats import format_table, in_rounds, last_twelve_months, ratio
 from opportunity_plus.queries.pipeline import get_stages
 
 BENCH_USER = "opportunity.plus.benchmark@example.com"
@@ -26,27 +26,19 @@ KANBAN_BOARD = "Opportunity Plus Benchmark"
 GROUPINGS = ("Stage", "Owner", "Pipeline", "Month", "Source", "Territory", "Lost Reason", "Forecast")
 
 
-def timed(fn: Callable, repeat: int, before: Callable | None = None) -> list[float]:
-	samples = []
-	fn()  # warm caches once, as a desk user's second request would find them
-	for _ in range(repeat):
-		if before:
-			before()
-		started = time.perf_counter()
-		fn()
-		samples.append((time.perf_counter() - started) * 1000)
-	return samples
+def measure(operations: list[tuple[str, str, Callable]], repeat: int, mode: str) -> list[dict]:
+	"""Rows of timings of (group, operation, function), measured in interleaved rounds
+	(``stats.in_rounds``); each call's transaction is rolled back, a failed one's messages dropped."""
 
-
-def measure(fn: Callable, repeat: int) -> dict:
-	"""Timings of ``fn``; an operation that fails (a native report's own defect, say) is recorded as
-	failed with its reason, and the run goes on with the next one."""
-	try:
-		return summarize(timed(fn, repeat))
-	except Exception as e:
+	def after():
 		frappe.db.rollback()
 		frappe.local.message_log = []
-		return failed(f"{type(e).__name__}: {e}")
+
+	summaries = in_rounds([fn for _group, _operation, fn in operations], repeat, after=after)
+	return [
+		{"group": group, "operation": operation, "mode": mode, **summary}
+		for (group, operation, _fn), summary in zip(operations, summaries, strict=True)
+	]
 
 
 def as_user(user: str, fn: Callable) -> Callable:
@@ -351,13 +343,10 @@ def run_server(company: str, pipeline: str, repeat: int) -> list[dict]:
 	user = ensure_bench_user(pipeline)
 	rows = []
 	try:
-		for group, operation, fn in server_operations(company, pipeline, user):
-			rows.append({"group": group, "operation": operation, "mode": "server", **measure(fn, repeat)})
-			frappe.db.rollback()
+		rows += measure(server_operations(company, pipeline, user), repeat, "server")
 		moves = [("board", "card move (history row, realtime, commit)", move_operation(pipeline))]
 		moves += [("native", label, fn) for label, fn in native_move_operations(pipeline)]
-		for group, operation, fn in moves:
-			rows.append({"group": group, "operation": operation, "mode": "server", **measure(fn, repeat)})
+		rows += measure(moves, repeat, "server")
 	finally:
 		frappe.set_user("Administrator")
 		remove_kanban_board()
@@ -435,10 +424,7 @@ def run_http(base_url: str, password: str, company: str, pipeline: str, repeat: 
 			),
 		),
 	]
-	return [
-		{"group": group, "operation": operation, "mode": "http", **measure(fn, repeat)}
-		for group, operation, fn in ops
-	]
+	return measure(ops, repeat, "http")
 
 
 def run(

@@ -2,6 +2,8 @@
 
 import math
 import statistics
+import time
+from collections.abc import Callable, Sequence
 from datetime import date
 
 
@@ -69,3 +71,38 @@ def format_table(rows: list[dict]) -> str:
 
 def ratio(value: float, reference: float) -> float:
 	return round(value / reference, 2) if reference else math.nan
+
+
+def in_rounds(
+	operations: Sequence[Callable],
+	repeat: int,
+	after: Callable | None = None,
+	clock: Callable[[], float] = time.perf_counter,
+) -> list[dict]:
+	"""Time every operation once per round, for ``repeat`` rounds after one that warms the caches
+	(as a desk user's second request finds them), and summarize each. A slow spell of a shared
+	machine then falls on all of them alike, so the ratios between them (the board against its
+	floor, the report against ERPNext's) hold within a run. ``after`` runs after each call, untimed.
+	An operation that raises is summarized as failed, with the reason, and left out of the next
+	rounds; the others go on."""
+	samples: list[list[float]] = [[] for _ in operations]
+	reasons: dict[int, str] = {}
+	for round_number in range(repeat + 1):
+		for index, operation in enumerate(operations):
+			if index in reasons:
+				continue
+			started = clock()
+			try:
+				operation()
+			except Exception as e:
+				reasons[index] = f"{type(e).__name__}: {e}"
+			else:
+				if round_number:
+					samples[index].append((clock() - started) * 1000)
+			finally:
+				if after:
+					after()
+	return [
+		failed(reasons[index]) if index in reasons else summarize(samples[index])
+		for index in range(len(operations))
+	]

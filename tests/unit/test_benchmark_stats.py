@@ -5,6 +5,7 @@ import pytest
 from opportunity_plus.benchmark.stats import (
 	failed,
 	format_table,
+	in_rounds,
 	last_twelve_months,
 	percentile,
 	ratio,
@@ -81,3 +82,35 @@ def test_a_failed_operation_is_a_row_that_says_why():
 	table = format_table(rows)
 	assert "failed: Sales Pipeline Analytics (server): IndexError: x" in table
 	assert "2.0" in table
+
+
+def test_rounds_interleave_the_operations_so_a_slow_spell_falls_on_all_alike():
+	calls, now = [], [0.0]
+
+	def clock():
+		return now[0]
+
+	def operation(name, seconds, fail_on=None):
+		def run():
+			calls.append(name)
+			if len(calls) > 9:  # a slow spell of the machine from the 10th call on
+				seconds_now = seconds * 3
+			else:
+				seconds_now = seconds
+			if fail_on is not None and calls.count(name) == fail_on:
+				raise IndexError("list index out of range")
+			now[0] += seconds_now
+
+		return run
+
+	rolled_back = []
+	floor, board, native = operation("floor", 0.010), operation("board", 0.015), operation("native", 1.0, 3)
+	rows = in_rounds([floor, board, native], repeat=4, after=lambda: rolled_back.append(1), clock=clock)
+	# a warm-up round, then four timed ones, each operation once per round; the failed one drops out
+	assert calls[:6] == ["floor", "board", "native"] * 2
+	assert calls.count("floor") == calls.count("board") == 5 and calls.count("native") == 3
+	assert len(rolled_back) == len(calls)
+	assert [row["runs"] for row in rows] == [4, 4, 0]
+	assert rows[2]["failed"] == "IndexError: list index out of range"
+	# the slow spell hit both: their ratio is the true 1.5, in every round
+	assert ratio(rows[1]["median_ms"], rows[0]["median_ms"]) == 1.5
