@@ -21,6 +21,7 @@ from frappe.utils import add_days, now_datetime, nowdate
 
 from opportunity_plus.demo import names
 from opportunity_plus.demo.rows import Catalogue, DemoItem, DemoOpportunity, DemoPipeline, Party, generate
+from opportunity_plus.overrides.card_summary import SEPARATOR
 from opportunity_plus.overrides.opportunity_code import SERIES_PREFIX, reserve_numbers
 from opportunity_plus.overrides.stage_history import reserve_history_names
 from opportunity_plus.overrides.stage_keys import reserve_opportunity_keys, stage_key_of
@@ -449,7 +450,7 @@ OPPORTUNITY_FIELDS = [
 	"base_opportunity_amount", "company", "transaction_date", "title", "order_lost_reason", "base_total",
 	"total", "opportunity_code", "sales_pipeline", "stage_entered_on", "board_rank", "territory",
 	"customer_group", "stage_stay_seconds", "stage_stays", "source", "probability_at_close",
-	"opportunity_key",
+	"opportunity_key", "card_labels", "follower_count",
 ]  # fmt: skip
 ACTIVITY_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "subject", "content",
@@ -509,7 +510,7 @@ def insert_opportunities(
 			values = opportunity_values(
 				row, name, code, company, currency, opportunity_type, territory, naming
 			)
-			opportunities.append((*values, key))
+			opportunities.append((*values, key, SEPARATOR.join(row.labels), 0))
 			items += item_values(row, name)
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
 			reasons += child_values(row, name, "lost_reasons", [(reason,) for reason in row.lost_reasons])

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import cint, flt, now_datetime
 
 from opportunity_plus.messages import bold
+from opportunity_plus.overrides.card_summary import set_card_summary
 from opportunity_plus.overrides.followers import check_follower_changes, sync_followers
 from opportunity_plus.overrides.move_context import move_context, plan_stage_change
 from opportunity_plus.overrides.opportunity_code import set_code
@@ -47,6 +48,7 @@ def onload(doc, method=None):
 def validate(doc, method=None):
 	keep_server_fields(doc)
 	keep_opportunity_key(doc)
+	set_card_summary(doc)
 	check_follower_changes(doc)
 	apply_pipeline(doc)
 	set_code(doc)

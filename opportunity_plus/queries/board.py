@@ -1,5 +1,7 @@
 """The board's reads: the cards of a column and the totals of its columns.
 
+A card's labels and follower count come with its row (``overrides/card_summary.py``).
+
 Every query counts only the opportunities the user may read (``readable_condition`` of
 ``read_permission.py``, which says how); the board adds its whitelisted filters
 (``opportunity_plus.rules.board``) on top. Totals are aggregated in the
@@ -11,11 +13,13 @@ from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import cint, flt, get_datetime, getdate, now_datetime
-from pypika.terms import Criterion, Term
+from pypika.terms import Criterion, Parameter
 
 from opportunity_plus.messages import bold
+from opportunity_plus.overrides.card_summary import label_colours, labels_of_card
 from opportunity_plus.queries.labels import has_any_label
 from opportunity_plus.queries.pipeline import get_stages
+from opportunity_plus.queries.select_only import run_select
 from opportunity_plus.rules.board import (
 	DEFAULT_PAGE_LENGTH,
 	FILTERS,
@@ -51,7 +55,10 @@ CARD_FIELDS = (
 	"board_rank",
 	"creation",
 	"modified",
+	"card_labels",
+	"follower_count",
 )
+COLUMN_STAGE = "board_column_stage"  # the parameter of the column query that names its stage
 STAGE_LIST_MAX_COLUMNS = 2  # totals of at most this many columns (a move) filter on their stages
 
 
@@ -150,8 +157,8 @@ def _page_query(
 def _column_page(
 	pipeline: str | None, filters: dict, permitted: Criterion | None, stage: str, start: int, page_length: int
 ) -> list[dict]:
-	"""One page of a column, from the column query of this board and filters, built at most once per
-	request: the next columns only change the value the stage is compared with."""
+	"""One page of a column, from the column query of this board and filters, written to SQL at most
+	once per request: the next columns only pass another value for the stage parameter."""
 	key = (
 		pipeline,
 		frappe.as_json(filters, indent=None),
@@ -161,64 +168,25 @@ def _column_page(
 	)
 	cached = getattr(frappe.local, "opportunity_plus_column_query", None)
 	if not cached or cached[0] != key:
-		opp = frappe.qb.DocType("Opportunity")
-		stage_value = opp.sales_stage.wrap_constant(stage)
-		query = _page_query(pipeline, filters, permitted, stage_value, None, start, page_length)
-		cached = frappe.local.opportunity_plus_column_query = (key, query, stage_value)
-	_key, query, stage_value = cached
-	stage_value.value = stage
-	return query.run(as_dict=True)
-
-
-class _Names(Term):
-	"""A list of document names for ``IN``: each one a query parameter, as ``Field.isin`` makes them,
-	without wrapping every name in a term of its own (a page of cards has hundreds)."""
-
-	def __init__(self, names: list[str]):
-		super().__init__()
-		self.names = names
-
-	def get_sql(self, param_wrapper=None, **kwargs) -> str:
-		if param_wrapper is None:
-			return "({})".format(",".join(frappe.db.escape(name) for name in self.names))
-		return "({})".format(",".join(param_wrapper.get_sql(param_value=name) for name in self.names))
+		stage_parameter = Parameter(f"%({COLUMN_STAGE})s")
+		query = _page_query(pipeline, filters, permitted, stage_parameter, None, start, page_length)
+		sql, params = query.walk()
+		cached = frappe.local.opportunity_plus_column_query = (key, sql, params)
+	_key, sql, params = cached
+	return run_select(sql, {**params, COLUMN_STAGE: stage}, as_dict=True)
 
 
 def add_card_details(rows: list[dict], stages: list | None) -> None:
-	"""Labels (with colours), follower count, stage flags; two child-table queries for all the rows."""
+	"""Labels (with their colours), follower count and stage flags, from what the card's row carries
+	(``overrides/card_summary.py``)."""
 	if not rows:
 		return
-	names = _Names([row.name for row in rows])
-	detail, label = frappe.qb.DocType("Opportunity Label Detail"), frappe.qb.DocType("Opportunity Label")
-	label_rows = (
-		frappe.qb.from_(detail)
-		.left_join(label)
-		.on(label.name == detail.label)
-		.select(detail.parent, detail.label, label.color)
-		.where(detail.parenttype == "Opportunity")
-		.where(detail.parentfield == "opportunity_labels")
-		.where(detail.parent.isin(names))
-		.orderby(detail.idx)
-		.run(as_dict=True)
-	)
-	colours = {r.label: r.color for r in label_rows}
-	follower = frappe.qb.DocType("Opportunity Follower")
-	followers = dict(
-		frappe.qb.from_(follower)
-		.select(follower.parent, Count(follower.name))
-		.where(follower.parenttype == "Opportunity")
-		.where(follower.parentfield == "opportunity_followers")
-		.where(follower.parent.isin(names))
-		.groupby(follower.parent)
-		.run()
-	)
-	labels = {}
-	for r in label_rows:
-		labels.setdefault(r.parent, []).append(r.label)
-	_complete_cards(rows, stages, labels, colours, followers)
+	for row in rows:
+		row.labels = labels_of_card(row.pop("card_labels", None))
+	_complete_cards(rows, stages, label_colours({label for row in rows for label in row.labels}))
 
 
-def _complete_cards(rows: list[dict], stages: list | None, labels: dict, colours: dict, followers: dict):
+def _complete_cards(rows: list[dict], stages: list | None, colours: dict):
 	now = now_datetime()
 	stage_cache = {}
 	for row in rows:
@@ -228,31 +196,24 @@ def _complete_cards(rows: list[dict], stages: list | None, labels: dict, colours
 				if stages is not None
 				else (get_stages(row.sales_pipeline) if row.sales_pipeline else [])
 			)
-		_complete_card(
-			row,
-			labels.get(row.name, []),
-			colours,
-			followers.get(row.name),
-			stage_cache[row.sales_pipeline],
-			now,
-		)
+		row.labels = [{"label": label, "color": colours.get(label)} for label in row.labels]
+		_complete_card(row, stage_cache[row.sales_pipeline], now)
 
 
 def card_of_document(doc, stages: list) -> dict:
 	"""The card of an opportunity just saved, made from the document itself: no query."""
 	row = frappe._dict({field: doc.get(field) for field in CARD_FIELDS})
-	labels = [detail.label for detail in doc.get("opportunity_labels") or []]
+	labels = labels_of_card(row.pop("card_labels", None))
 	colours = {label: frappe.get_cached_value("Opportunity Label", label, "color") for label in labels}
-	followers = len(doc.get("opportunity_followers") or [])
-	_complete_card(row, labels, colours, followers, stages, now_datetime())
+	row.labels = [{"label": label, "color": colours.get(label)} for label in labels]
+	_complete_card(row, stages, now_datetime())
 	return row
 
 
-def _complete_card(row, labels: list, colours: dict, followers, stages: list, now) -> None:
-	"""Labels with their colours, follower count, weighted amount and stage flags of one card."""
+def _complete_card(row, stages: list, now) -> None:
+	"""Follower count, weighted amount and stage flags of one card."""
 	stage = find_stage(stages, row.sales_stage)
-	row.labels = [{"label": label, "color": colours.get(label)} for label in labels]
-	row.follower_count = cint(followers)
+	row.follower_count = cint(row.follower_count)
 	row.weighted_amount = flt(row.base_opportunity_amount) * flt(row.probability) / 100
 	row.update(
 		card_flags(

@@ -151,6 +151,74 @@ class TestBoardApi(FrappeTestCase):
 		)
 		self.assertEqual(card["labels"], [{"label": "Board Hot", "color": "#E24C4C"}])
 
+	def test_a_card_shows_its_labels_in_order_and_its_followers_and_follows_a_renamed_label(self):
+		frappe.set_user("Administrator")
+		label = f"Board Rename {frappe.generate_hash(length=5)}"
+		frappe.get_doc({"doctype": "Opportunity Label", "label_name": label, "color": "#112233"}).insert()
+		opp = self.opp(amount=10)
+		opp.append("opportunity_labels", {"label": "Board Cold"})
+		opp.append("opportunity_labels", {"label": label})
+		opp.append("opportunity_followers", {"user": FOLLOWER})
+		opp.save()
+
+		def card():
+			column = self.column(board.get_board(self.pipeline), NEW)
+			return next(c for c in column["cards"] if c["name"] == opp.name)
+
+		self.assertEqual(
+			card()["labels"],
+			[{"label": "Board Cold", "color": "#2490EF"}, {"label": label, "color": "#112233"}],
+		)
+		self.assertEqual(card()["follower_count"], 1)
+		self.assertEqual(board.get_card(opp.name, self.pipeline)["card"]["labels"], card()["labels"])
+
+		frappe.db.set_value("Opportunity Label", label, "color", "#445566")  # no hooks: stale until a save
+		frappe.get_doc("Opportunity Label", label).save()
+		self.assertEqual(card()["labels"][1], {"label": label, "color": "#445566"})
+		frappe.db.set_value("Opportunity Label", label, "color", "#112233")
+		renamed = frappe.rename_doc("Opportunity Label", label, f"{label} New")
+		self.assertEqual(
+			card()["labels"],
+			[{"label": "Board Cold", "color": "#2490EF"}, {"label": renamed, "color": "#112233"}],
+		)
+		opp.reload()
+		opp.set("opportunity_followers", [])
+		opp.set("opportunity_labels", opp.opportunity_labels[1:])
+		opp.save()
+		self.assertEqual(
+			(card()["labels"], card()["follower_count"]), ([{"label": renamed, "color": "#112233"}], 0)
+		)
+
+	def test_the_patch_rebuilds_every_card_summary_from_the_tables(self):
+		from opportunity_plus.overrides.card_summary import rebuild_card_summaries
+
+		frappe.set_user("Administrator")
+		opp = self.opp(amount=10)
+		opp.append("opportunity_labels", {"label": "Board Hot"})
+		opp.append("opportunity_labels", {"label": "Board Cold"})
+		opp.append("opportunity_followers", {"user": FOLLOWER})
+		opp.save()
+		bare = self.opp(amount=10)
+		# as a site that had the app before these fields: nothing kept yet, or something stale
+		frappe.db.set_value("Opportunity", opp.name, {"card_labels": None, "follower_count": 0})
+		frappe.db.set_value("Opportunity", bare.name, {"card_labels": "Gone", "follower_count": 3})
+		rebuild_card_summaries()
+		self.assertEqual(
+			frappe.db.get_value("Opportunity", opp.name, ["card_labels", "follower_count"]),
+			("Board Hot\nBoard Cold", 1),
+		)
+		self.assertEqual(
+			tuple(frappe.db.get_value("Opportunity", bare.name, ["card_labels", "follower_count"])), (None, 0)
+		)
+
+	def test_the_column_query_runner_reads_only(self):
+		from opportunity_plus.queries.select_only import run_select
+
+		self.assertEqual(run_select("select %(one)s", {"one": 1}), ((1,),))
+		for statement in ("delete from `tabOpportunity`", "  update `tabOpportunity` set title = 'x'"):
+			with self.assertRaises(ValueError):
+				run_select(statement, {})
+
 	def test_filters_outside_the_whitelist_are_refused(self):
 		for filters in ({"status": "Open"}, {"owner": ["x"]}, {"closing_from": "31/12/2025"}, "not json"):
 			with self.assertRaises(frappe.ValidationError):

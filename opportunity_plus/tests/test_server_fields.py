@@ -11,6 +11,8 @@ FORGED = {
 	"stage_stay_seconds": 2000000000,
 	"stage_stays": 1,
 	"board_rank": -5,
+	"card_labels": "Forged label",
+	"follower_count": 99,
 }
 
 
@@ -59,6 +61,7 @@ class TestServerFields(FrappeTestCase):
 		row = frappe.db.get_value("Opportunity", doc.name, list(FORGED), as_dict=True)
 		self.assertGreater(str(row.stage_entered_on), "2020-01-01", "set when it entered its first stage")
 		self.assertEqual((row.stage_stay_seconds, row.stage_stays, row.board_rank), (0, 0, 0))
+		self.assertEqual((row.card_labels or "", row.follower_count), ("", 0))
 
 	def test_a_real_move_still_updates_them(self):
 		opp = make_opportunity()
