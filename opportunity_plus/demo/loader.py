@@ -482,7 +482,7 @@ HISTORY_FIELDS = [
 STAY_FIELDS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "opportunity",
 	"opportunity_key", "sales_pipeline", "sales_stage", "stage_key", "seconds_in_stage", "stays",
-	"first_leave", "in_stage_now",
+	"first_leave", "in_stage_now", "company", "transaction_date",
 ]  # fmt: skip
 
 
@@ -515,7 +515,7 @@ def insert_opportunities(
 			labels += child_values(row, name, "opportunity_labels", [(label,) for label in row.labels])
 			reasons += child_values(row, name, "lost_reasons", [(reason,) for reason in row.lost_reasons])
 			history += history_values(row, name)
-			stays += stay_values(row, name, key, stage_keys)
+			stays += stay_values(row, name, key, stage_keys, company)
 			calls += activity_values(row, name)
 		for values, number in zip(history, reserve_history_names(len(history)), strict=True):
 			values[0] = number
@@ -722,7 +722,9 @@ def history_values(row, opportunity: str) -> list[list]:
 	return values
 
 
-def stay_values(row, opportunity: str, opportunity_key: int, stage_keys: StageKeys) -> list[list]:
+def stay_values(
+	row, opportunity: str, opportunity_key: int, stage_keys: StageKeys, company: str
+) -> list[list]:
 	"""One row per stage the opportunity left, summing its stays there (a demo opportunity stays in one
 	pipeline, so each is its first time out of that stage); names are set from the sequence on insert."""
 	totals: dict[str, list[int]] = {}
@@ -735,7 +737,7 @@ def stay_values(row, opportunity: str, opportunity_key: int, stage_keys: StageKe
 		[
 			None, row.created, row.stage_entered_on, row.owner, row.owner, 0, 0, opportunity,
 			opportunity_key, row.pipeline, stage, stage_keys[stage], seconds, stays, 1,
-			int(stage == row.stage),
+			int(stage == row.stage), company, row.transaction_date,
 		]
 		for stage, (seconds, stays) in totals.items()
 	]  # fmt: skip

@@ -17,6 +17,7 @@ from opportunity_plus.overrides.stage_history import (
 	seconds_between,
 )
 from opportunity_plus.overrides.stage_keys import keep_opportunity_key
+from opportunity_plus.overrides.stays_by_stage import follow_opportunity
 from opportunity_plus.queries.pipeline import get_default_pipeline, get_stages
 from opportunity_plus.rules import RuleError
 from opportunity_plus.rules.pipeline import LOST, find_stage
@@ -81,6 +82,7 @@ def on_trash(doc, method=None):
 
 def on_update(doc, method=None):
 	record_stage_change(doc)
+	follow_opportunity(doc)
 	sync_followers(doc)
 	update_prediction(doc)
 

@@ -12,6 +12,7 @@ by the demo.
 
 import frappe
 from frappe.query_builder.functions import Count, Max, Sum
+from frappe.utils import getdate
 from pypika.terms import Case, Criterion
 
 from opportunity_plus.overrides.stage_keys import next_keys, opportunity_key_of, stage_key_of
@@ -56,6 +57,8 @@ def add_stay(doc, opportunity_key: int, change, first_leave: int) -> None:
 			"doctype": STAY,
 			"opportunity": doc.name,
 			"opportunity_key": opportunity_key,
+			"company": doc.company,
+			"transaction_date": doc.transaction_date,
 			"sales_pipeline": doc.sales_pipeline,
 			"sales_stage": change.from_stage,
 			"stage_key": stage_key,
@@ -64,6 +67,48 @@ def add_stay(doc, opportunity_key: int, change, first_leave: int) -> None:
 			"first_leave": first_leave,
 		}
 	).db_insert()
+
+
+def follow_opportunity(doc) -> None:
+	"""Opportunity on_update: its stays carry its company and date (the report by stage reads a
+	period's stays by them), so they follow a change of either."""
+	before = doc.get_doc_before_save()
+	if not before or (before.company, getdate(before.transaction_date)) == (
+		doc.company,
+		getdate(doc.transaction_date),
+	):
+		return
+	stay = frappe.qb.DocType(STAY)
+	(
+		frappe.qb.update(stay)
+		.set(stay.company, doc.company)
+		.set(stay.transaction_date, doc.transaction_date)
+		.where(stay.opportunity_key == opportunity_key_of(doc))
+		.run()
+	)
+
+
+def date_stays() -> None:
+	"""Give every stay its opportunity's company and date, in one statement (the 1.5 patch)."""
+	stay, opp = frappe.qb.DocType(STAY), frappe.qb.DocType("Opportunity")
+	# renamed columns: SET names its columns unqualified, and both tables have company and date
+	source = (
+		frappe.qb.from_(opp)
+		.select(
+			opp.name.as_("opportunity_name"),
+			opp.company.as_("opportunity_company"),
+			opp.transaction_date.as_("opportunity_date"),
+		)
+		.as_("source")
+	)
+	(
+		frappe.qb.update(stay)
+		.join(source)
+		.on(source.opportunity_name == stay.opportunity)
+		.set(stay.company, source.opportunity_company)
+		.set(stay.transaction_date, source.opportunity_date)
+		.run()
+	)
 
 
 def same_pipeline(stay, pipeline: str | None) -> Criterion:
@@ -105,6 +150,8 @@ def rebuild_stays() -> None:
 		.select(
 			history.opportunity,
 			Max(opp.opportunity_key),
+			Max(opp.company),
+			Max(opp.transaction_date),
 			history.sales_pipeline,
 			history.from_stage,
 			Max(stage.stage_key),
@@ -118,6 +165,8 @@ def rebuild_stays() -> None:
 	columns = (
 		"opportunity",
 		"opportunity_key",
+		"company",
+		"transaction_date",
 		"sales_pipeline",
 		"sales_stage",
 		"stage_key",

@@ -86,6 +86,21 @@ INDEXES = [
 			"sales_pipeline",
 		],
 	),
+	# report by stage, for a reader who may read every opportunity: a company's and period's stays,
+	# read from the index alone with no join to the opportunities (queries/analysis.stage_stays)
+	(
+		"Opportunity Stage Stay",
+		"company_date_stays_index",
+		[
+			"company",
+			"transaction_date",
+			"stage_key",
+			"seconds_in_stage",
+			"stays",
+			"first_leave",
+			"in_stage_now",
+		],
+	),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
 	# each move: whether it is the opportunity's first time out of its stage, from the index alone
 	(

@@ -13,6 +13,7 @@ class OpportunityStageStay(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		company: DF.Link | None
 		first_leave: DF.Check
 		in_stage_now: DF.Check
 		name: DF.Int | None
@@ -23,6 +24,7 @@ class OpportunityStageStay(Document):
 		seconds_in_stage: DF.Duration | None
 		stage_key: DF.Int
 		stays: DF.Int
+		transaction_date: DF.Date | None
 	# end: auto-generated types
 	"""What one opportunity spent in one stage of one pipeline it has left, summed over its stays.
 	Written only by the server on every stage move (``opportunity_plus.overrides.stays_by_stage``) and

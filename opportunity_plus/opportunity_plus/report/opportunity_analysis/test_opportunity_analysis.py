@@ -289,6 +289,53 @@ class TestOpportunityAnalysis(FrappeTestCase):
 		rebuilt = frappe.get_all("Opportunity Stage History", filters=filters, fields=fields, order_by="name")
 		self.assertEqual(rebuilt, kept)
 
+	def test_stays_read_alone_give_the_figures_of_the_stays_joined_to_their_opportunities(self):
+		from opportunity_plus.queries import analysis as queries
+
+		f = queries.parse_filters({"company": COMPANY, "from_date": FROM, "to_date": TO})
+		self.assertTrue(queries.stays_alone_answer(f), "the Administrator reads every opportunity")
+		alone = queries.stage_stays(f)
+		with patch.object(queries, "stays_alone_answer", return_value=False):
+			joined = queries.stage_stays(f)
+		self.assertEqual(alone, joined)
+		self.assertGreater(sum(moved for _s, _c, moved, _b in alone.values()), 0)
+		# not for a filter on the opportunity itself, nor for a reader limited by Frappe's rules
+		by_pipeline = queries.parse_filters(
+			{"company": COMPANY, "from_date": FROM, "to_date": TO, "pipeline": PIPELINE}
+		)
+		self.assertFalse(queries.stays_alone_answer(by_pipeline))
+		frappe.set_user(FOLLOWER)
+		try:
+			self.assertFalse(queries.stays_alone_answer(f))
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_stays_follow_their_opportunitys_date(self):
+		from opportunity_plus.overrides.stays_by_stage import date_stays
+
+		frappe.db.savepoint("stays_follow")
+		try:
+			opp = frappe.get_doc("Opportunity", self.opps[5].name)
+			opp.transaction_date = "2025-12-24"
+			opp.save(ignore_permissions=True)
+			stays = {"opportunity": opp.name}
+			dates = set(frappe.get_all("Opportunity Stage Stay", stays, pluck="transaction_date"))
+			self.assertEqual(dates, {getdate("2025-12-24")})
+			# the only opportunity of December 2025 now: it left Lead, then Proposal
+			_columns, rows, *_rest = run(group_by="Stage", from_date="2025-12-01", to_date="2025-12-31")
+			moved_on = {key: row["moved_on"] for key, row in rows.items() if row["moved_on"]}
+			self.assertEqual(moved_on, {LEAD: 1, PROPOSAL: 1})
+			# the patch gives every stay its opportunity's company and date again
+			frappe.db.set_value("Opportunity Stage Stay", stays, {"company": None, "transaction_date": None})
+			date_stays()
+			self.assertEqual(
+				set(frappe.get_all("Opportunity Stage Stay", stays, pluck="transaction_date")),
+				{getdate("2025-12-24")},
+			)
+			self.assertEqual(set(frappe.get_all("Opportunity Stage Stay", stays, pluck="company")), {COMPANY})
+		finally:
+			frappe.db.rollback(save_point="stays_follow")
+
 	def test_by_owner(self):
 		_columns, rows, total, chart, _summary = run(group_by="Owner", from_date=FROM, to_date=TO)
 		self.assertEqual(list(rows), [ANN, BOB, None])
