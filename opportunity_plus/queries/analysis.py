@@ -263,9 +263,6 @@ def stage_stays(f: AnalysisFilters) -> dict:
 	move: ``overrides/stays_by_stage.py``), joined by the opportunity's integer key and grouped by the
 	stage's (``overrides/stage_keys.py`` says why). Within a pipeline, each row of that pipeline is
 	an opportunity that left the stage there; across pipelines, the row flagged ``first_leave`` is."""
-	readable_ones = readable(f)
-	if readable_ones is None:
-		return {}
 	stay, opp = DocType("Opportunity Stage Stay"), DocType("Opportunity")
 	if stays_alone_answer(f):
 		# every opportunity of the company and period counts, and each stay carries both
@@ -275,6 +272,9 @@ def stage_stays(f: AnalysisFilters) -> dict:
 			.where(stay.transaction_date[f.from_date : f.to_date])
 		)
 	else:
+		readable_ones = readable(f)
+		if readable_ones is None:
+			return {}
 		query = (
 			frappe.qb.from_(opp)
 			.join(stay)

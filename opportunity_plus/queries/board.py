@@ -201,12 +201,10 @@ def _complete_cards(rows: list[dict], stages: list | None, colours: dict):
 
 
 def card_of_document(doc, stages: list) -> dict:
-	"""The card of an opportunity just saved, made from the document itself: no query."""
+	"""The card of an opportunity just saved, made from the document itself (label colours from their
+	cache)."""
 	row = frappe._dict({field: doc.get(field) for field in CARD_FIELDS})
-	labels = labels_of_card(row.pop("card_labels", None))
-	colours = {label: frappe.get_cached_value("Opportunity Label", label, "color") for label in labels}
-	row.labels = [{"label": label, "color": colours.get(label)} for label in labels]
-	_complete_card(row, stages, now_datetime())
+	add_card_details([row], stages)
 	return row
 
 

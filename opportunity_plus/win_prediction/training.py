@@ -1,8 +1,8 @@
 """Training the win prediction on the site's closed opportunities, and checking it by time.
 
 Two passes over the latest ``LEARN_FROM_LATEST`` closed (won or lost) opportunities, a page at a
-time (``features.pages``): recent behaviour is what predicts, and a training then takes about the same
-time on a site with ten years of history as on one with two.
+time (``features.pages``): recent behaviour is what predicts, and the pages a training reads no longer
+grow with the site's whole history.
 
 1. count, per factor value, the won and lost opportunities: of all of them (the model that is
    used) and of those closed before the split date (the model the backtest checks);
@@ -62,10 +62,10 @@ def closed_query(since: datetime | None = None):
 	return query, opp
 
 
-def learned_since() -> datetime | None:
+def learned_since(closed: int | None = None) -> datetime | None:
 	"""When the oldest of the latest ``LEARN_FROM_LATEST`` closed opportunities closed (those that
-	closed at the same time come too); None when the site has no more closed ones than that."""
-	if closed_count() <= LEARN_FROM_LATEST:
+	closed at the same time come too); None when the site has no more ``closed`` ones than that."""
+	if (closed_count() if closed is None else closed) <= LEARN_FROM_LATEST:
 		return None
 	query, opp = closed_query()
 	closed_on = features.closing_time(opp)
@@ -103,8 +103,9 @@ def evaluate(
 	split: datetime | None, min_group: int, alpha: float = 1.0, since: datetime | None = None
 ) -> dict:
 	"""Learn from the closed opportunities (those closed at ``since`` or later, when given) and check,
-	by time, a model learned from those closed before ``split`` on those closed from ``split`` on. Returns the full model, the stage medians and
-	the scorecards of the test set (per pipeline, and overall under ``ALL_PIPELINES``)."""
+	by time, a model learned from those closed before ``split`` on those closed from ``split`` on.
+	Returns the full model, the stage medians and the scorecards of the test set (per pipeline, and
+	overall under ``ALL_PIPELINES``)."""
 	now = now_datetime()
 	medians_all = features.usual_days()
 	medians_early = features.usual_days(before=split) if split else {}
@@ -172,8 +173,10 @@ def train(commit: bool = True) -> dict:
 	started = time.monotonic()
 	settings = frappe.get_single(SETTINGS)
 	min_group = min_group_of(settings)
-	since = learned_since()
-	count = closed_count(since)
+	count = closed_count()
+	since = learned_since(count)
+	if since is not None:
+		count = closed_count(since)
 	split = default_split(count, since)
 	result = evaluate(split, min_group, since=since)
 	model, overall = result["model"], result["scorecards"][ALL_PIPELINES].figures()
