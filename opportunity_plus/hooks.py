@@ -32,7 +32,12 @@ doc_events = {
 		"onload": "opportunity_plus.overrides.opportunity.onload",
 		"validate": "opportunity_plus.overrides.opportunity.validate",
 		"on_update": "opportunity_plus.overrides.opportunity.on_update",
-		"on_trash": "opportunity_plus.overrides.opportunity.on_trash",
+		# after every save and ERPNext's db_set: the day summaries of its days are out of date
+		"on_change": "opportunity_plus.day_summaries.marks.mark_opportunity",
+		"on_trash": [
+			"opportunity_plus.overrides.opportunity.on_trash",
+			"opportunity_plus.day_summaries.marks.mark_opportunity",
+		],
 	},
 	"Quotation": {
 		"validate": "opportunity_plus.overrides.linked_documents.validate_sales_document",
@@ -51,7 +56,18 @@ doc_events = {
 		"on_submit": "opportunity_plus.overrides.sales_flow.sales_order_on_submit",
 		"on_cancel": "opportunity_plus.overrides.sales_flow.sales_order_on_cancel",
 	},
-	"Sales Stage": {"validate": "opportunity_plus.overrides.stage_keys.keep_stage_key"},
+	"Sales Stage": {
+		"validate": "opportunity_plus.overrides.stage_keys.keep_stage_key",
+		"after_rename": "opportunity_plus.day_summaries.marks.after_rename",
+	},
+	# Frappe renames their links in the opportunities with plain SQL: the day summaries follow
+	"Company": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"Sales Pipeline": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"User": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"Lead Source": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"Territory": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"Opportunity Lost Reason": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
+	"Competitor": {"after_rename": "opportunity_plus.day_summaries.marks.after_rename"},
 	"Contract": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
 	"Issue": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
 	"Project": {"validate": "opportunity_plus.overrides.linked_documents.validate_opportunity_link"},
@@ -68,6 +84,8 @@ has_permission = {
 
 # Reminders: expected closing near or past, stale in stage (once per event)
 scheduler_events = {
+	# the day summaries of days changed since the last refresh (normally done right after the change)
+	"all": ["opportunity_plus.day_summaries.refresh.refresh_marked"],
 	"daily_long": [
 		"opportunity_plus.jobs.reminders.send_daily_reminders",
 		# the predicted win probability learns from the opportunities won and lost since

@@ -64,6 +64,10 @@ def opportunity_plus_demo(context, count, seed, company, years, no_sales_flow):
 			"Win prediction: {status}; learned from {closed} closed opportunities in {training_seconds} s, "
 			"{predictions} predictions updated.".format(**trained)
 		)
+		# what the site's background worker does after every change: the report's day summaries
+		from opportunity_plus.day_summaries.refresh import refresh_marked
+
+		click.echo(f"Day summaries: {refresh_marked()} changes counted.")
 	finally:
 		frappe.destroy()
 

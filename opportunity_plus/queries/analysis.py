@@ -18,6 +18,7 @@ from pypika.queries import Table
 from pypika.terms import Case, Criterion, EmptyCriterion
 
 from opportunity_plus.arguments import date_arg, json_arg
+from opportunity_plus.day_summaries import read as summaries
 from opportunity_plus.messages import bold
 from opportunity_plus.overrides.stage_keys import stage_names_by_key
 from opportunity_plus.queries.labels import has_any_label
@@ -35,8 +36,10 @@ from opportunity_plus.rules.analysis import (
 	STAGE,
 	TERRITORY,
 	check_month_range,
+	merge_rows,
 	month_bounds,
 	month_from_number,
+	month_key,
 	validate_forecast_months,
 )
 
@@ -141,10 +144,10 @@ def list_filters(f: AnalysisFilters, with_dates: bool = True) -> list:
 	return conditions
 
 
-def readable(f: AnalysisFilters, with_dates: bool = True) -> Criterion | None:
+def readable(f: AnalysisFilters, with_dates: bool = True, days: list[date] | None = None) -> Criterion | None:
 	"""The opportunities the user may read that match the filters, as a condition on
 	``tabOpportunity`` (Frappe's own list conditions, see ``read_permission``); None when the user
-	may read no opportunity at all."""
+	may read no opportunity at all. ``days``: only the opportunities of those dates."""
 	try:
 		condition = readable_condition(list_filters(f, with_dates)) or EmptyCriterion()
 	except frappe.PermissionError:
@@ -152,6 +155,8 @@ def readable(f: AnalysisFilters, with_dates: bool = True) -> Criterion | None:
 		return None
 	if f.label:
 		condition &= has_any_label([f.label])
+	if days:
+		condition &= DocType("Opportunity").transaction_date.isin(days)
 	return condition
 
 
@@ -229,8 +234,26 @@ def status_rows(
 	opportunity keeps of its own (``stage_stay_seconds``, ``stage_stays``), so no history is read.
 
 	With ``grouped`` False (or a grouping that is not a single field), key is None: one row per status.
-	``statuses`` keeps only those statuses."""
-	readable_ones = readable(f)
+	``statuses`` keeps only those statuses. From the day summaries where they answer, else exact."""
+	plan = summaries.date_plan(f)
+	if plan is None:
+		return exact_status_rows(f, grouped, with_stays, statuses)
+	rows = summaries.status_rows(f, plan, grouped, with_stays, statuses)
+	rows = [(decode_key(f, row[0]) if grouped else None, *row[1:]) for row in rows]
+	if plan.marked:
+		rows += exact_status_rows(f, grouped, with_stays, statuses, days=plan.marked)
+	return merge_rows(rows, 2)
+
+
+def exact_status_rows(
+	f: AnalysisFilters,
+	grouped: bool = True,
+	with_stays: bool = False,
+	statuses: tuple | None = None,
+	days: list[date] | None = None,
+) -> list[tuple]:
+	"""``status_rows`` from the opportunities themselves (of ``days`` only, when given)."""
+	readable_ones = readable(f, days=days)
 	if readable_ones is None:
 		return []
 	opp = DocType("Opportunity")
@@ -257,7 +280,27 @@ def status_rows(
 
 def stage_stays(f: AnalysisFilters) -> dict:
 	"""Completed stays per stage left: stage -> (total seconds, number of stays, opportunities that
-	moved on, of those the ones back in that stage now).
+	moved on, of those the ones back in that stage now). From the day summaries where they answer,
+	else exact (``exact_stay_rows``)."""
+	plan = summaries.date_plan(f)
+	if plan is None:
+		rows = exact_stay_rows(f)
+	else:
+		rows = summaries.stay_rows(f, plan)
+		if plan.marked:
+			rows += exact_stay_rows(f, days=plan.marked)
+		rows = merge_rows(rows, 1)
+	stage_names = stage_names_by_key()
+	return {
+		stage_names[key]: (seconds or 0, int(count or 0), int(moved or 0), int(back or 0))
+		for key, seconds, count, moved, back in rows
+		if key in stage_names
+	}
+
+
+def exact_stay_rows(f: AnalysisFilters, days: list[date] | None = None) -> list[tuple]:
+	"""``(stage key, seconds, stays, moved on, came back)`` per stage left, of the opportunities of
+	``days`` only when given.
 
 	Read from Opportunity Stage Stay (one row per opportunity, pipeline and stage it left, kept on every
 	move: ``overrides/stays_by_stage.py``), joined by the opportunity's integer key and grouped by the
@@ -271,10 +314,12 @@ def stage_stays(f: AnalysisFilters) -> dict:
 			.where(stay.company == f.company)
 			.where(stay.transaction_date[f.from_date : f.to_date])
 		)
+		if days:
+			query = query.where(stay.transaction_date.isin(days))
 	else:
-		readable_ones = readable(f)
+		readable_ones = readable(f, days=days)
 		if readable_ones is None:
-			return {}
+			return []
 		query = (
 			frappe.qb.from_(opp)
 			.join(stay)
@@ -291,12 +336,7 @@ def stage_stays(f: AnalysisFilters) -> dict:
 		.groupby(stay.stage_key)
 		.run()
 	)
-	stage_names = stage_names_by_key()
-	return {
-		stage_names[key]: (seconds or 0, int(count or 0), int(moved or 0), int(back or 0))
-		for key, seconds, count, moved, back in rows
-		if key in stage_names
-	}
+	return [tuple(row) for row in rows]
 
 
 def stays_alone_answer(f: AnalysisFilters) -> bool:
@@ -304,25 +344,39 @@ def stays_alone_answer(f: AnalysisFilters) -> bool:
 	user may read every opportunity (Frappe adds no condition of its own) and the filters are the
 	company and a period of the opportunity date only. A pipeline filter is on the opportunity's
 	current pipeline, which its stays in another one do not carry."""
-	others = (f.pipeline, f.owner, f.opportunity_type, f.source, f.territory, f.status, f.label)
-	if any(others) or f.date_field != "transaction_date" or not (f.from_date and f.to_date):
+	if f.pipeline or f.status or f.date_field != "transaction_date" or not (f.from_date and f.to_date):
 		return False
-	try:
-		return readable_condition() is None
-	except frappe.PermissionError:
-		frappe.clear_last_message()
-		return False
+	return summaries.reads_everything(f)
 
 
 def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 	"""``(reason, lost opportunities, lost value)`` per lost reason (None: no reason given), and
 	reason -> {competitor: opportunities} for the competitors recorded on those opportunities.
+	From the day summaries where they answer, else exact."""
+	plan = summaries.date_plan(f)
+	if plan is None:
+		rows, competitor_rows = exact_lost_reason_rows(f)
+	else:
+		rows, competitor_rows = summaries.lost_reason_rows(f, plan)
+		if plan.marked:
+			marked_rows, marked_competitors = exact_lost_reason_rows(f, days=plan.marked)
+			rows, competitor_rows = rows + marked_rows, competitor_rows + marked_competitors
+		rows, competitor_rows = merge_rows(rows, 1), merge_rows(competitor_rows, 2)
+	competitors: dict = {}
+	for lost_reason, name, count in competitor_rows:
+		competitors.setdefault(lost_reason, {})[name] = int(count)
+	return rows, competitors
+
+
+def exact_lost_reason_rows(f: AnalysisFilters, days: list[date] | None = None) -> tuple[list, list]:
+	"""``(reason, lost, lost value)`` and ``(reason, competitor, lost)`` rows from the opportunities
+	(of ``days`` only, when given).
 
 	An opportunity lists a reason or a competitor once (``events.drop_repeated_lost_details``), so
 	its joined rows are counted as they are, without a distinct count."""
-	readable_ones = readable(f)
+	readable_ones = readable(f, days=days)
 	if readable_ones is None:
-		return [], {}
+		return [], []
 	opp = DocType("Opportunity")
 	reason = DocType("Opportunity Lost Reason Detail")
 	competitor = DocType("Competitor Detail")
@@ -353,23 +407,37 @@ def lost_reason_rows(f: AnalysisFilters) -> tuple[list[tuple], dict]:
 		.groupby(reason.lost_reason, competitor.competitor)
 		.run()
 	)
-	competitors: dict = {}
-	for lost_reason, name, count in competitor_rows:
-		competitors.setdefault(lost_reason, {})[name] = count
-	return [tuple(row) for row in rows], competitors
+	return [tuple(row) for row in rows], [tuple(row) for row in competitor_rows]
 
 
 def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
 	"""``(month, pipeline, owner, count, amount, weighted, weighted by the predicted win probability)``
 	of open opportunities expected to close by the end of the last of ``months`` (earlier months are
-	overdue). The report's date range does not apply: the forecast looks ahead from today."""
+	overdue). The report's date range does not apply: the forecast looks ahead from today.
+	From the day summaries where they answer, else exact."""
+	plan = summaries.closing_plan(f, months)
+	if plan is None:
+		rows = exact_forecast_rows(f, months)
+	else:
+		rows = summaries.forecast_rows(f, plan, months)
+		if plan.marked:
+			rows += exact_forecast_rows(f, months, closing_months=plan.marked)
+		rows = merge_rows(rows, 3)
+	return [(month_from_number(row[0]), *row[1:]) for row in rows]
+
+
+def exact_forecast_rows(
+	f: AnalysisFilters, months: list[str], closing_months: list[date] | None = None
+) -> list[tuple]:
+	"""``forecast_rows`` from the opportunities, the month undecoded; only those expected to close in
+	``closing_months`` (first days) when given."""
 	readable_ones = readable(f, with_dates=False)
 	if readable_ones is None or not months:
 		return []
 	opp = DocType("Opportunity")
 	closing = opp.expected_closing
 	month = Extract(DatePart.year, closing) * 100 + Extract(DatePart.month, closing)
-	rows = (
+	query = (
 		frappe.qb.from_(opp)
 		.select(
 			month,
@@ -385,9 +453,11 @@ def forecast_rows(f: AnalysisFilters, months: list[str]) -> list[tuple]:
 		.where(closing.isnotnull())
 		.where(closing <= month_bounds(months[-1])[1])
 		.groupby(month, opp.sales_pipeline, opp.opportunity_owner)
-		.run()
 	)
-	return [(month_from_number(row[0]), *row[1:]) for row in rows]
+	if closing_months:
+		in_months = [month_bounds(month_key(day.year, day.month)) for day in closing_months]
+		query = query.where(Criterion.any([closing[start:end] for start, end in in_months]))
+	return [tuple(row) for row in query.run()]
 
 
 def pipeline_stage_lists(pipeline: str | None = None) -> list[list[str]]:

@@ -169,6 +169,27 @@ def fold_status_rows(rows: Iterable[Sequence]) -> dict:
 	return groups
 
 
+def merge_rows(rows: Iterable[Sequence], key_length: int) -> list[tuple]:
+	"""Rows that share their first ``key_length`` values made one, the rest of their values added
+	(None counts as 0); keys keep the order of their first row. The report adds the rows of days
+	counted from the opportunities to those of day summaries this way."""
+	merged: dict = {}
+	for row in rows:
+		key, values = tuple(row[:key_length]), list(row[key_length:])
+		if key in merged:
+			merged[key] = [add_values(a, b) for a, b in zip(merged[key], values, strict=True)]
+		else:
+			merged[key] = values
+	return [(*key, *values) for key, values in merged.items()]
+
+
+def add_values(a, b):
+	a, b = a or 0, b or 0
+	if isinstance(a, float) != isinstance(b, float):  # a Decimal from one query, a float from another
+		return float(a) + float(b)
+	return a + b
+
+
 def total_of(groups: Iterable[Figures]) -> Figures:
 	total = Figures()
 	for figures in groups:

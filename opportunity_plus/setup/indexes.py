@@ -2,6 +2,8 @@
 
 import frappe
 
+from opportunity_plus.day_summaries import FIGURE_COLUMNS, KEY_COLUMNS
+
 # (doctype, index name, columns)
 INDEXES = [
 	# board: the first page of each column, in card order (board_rank asc, newest first)
@@ -101,6 +103,17 @@ INDEXES = [
 			"in_stage_now",
 		],
 	),
+	# the report from day summaries: a company's rows of one grouping and period, read from the index
+	# alone (opportunity_plus.day_summaries.read)
+	(
+		"Opportunity Day Summary",
+		"day_summary_read_index",
+		["company", "dimension", "day", *KEY_COLUMNS[3:], *FIGURE_COLUMNS],
+	),
+	# the report: which days of its period are marked out of date
+	("Opportunity Summary Refresh", "summary_refresh_day_index", ["company", "kind", "day"]),
+	# the refresh of an expected closing month's forecast rows
+	("Opportunity", "opportunity_plus_closing_index", ["company", "expected_closing"]),
 	("Opportunity Stage History", "opportunity_changed_on_index", ["opportunity", "changed_on"]),
 	# each move: whether it is the opportunity's first time out of its stage, from the index alone
 	(
@@ -131,7 +144,12 @@ def make_indexes() -> None:
 
 
 # sequences of our autoincrement doctypes: Frappe drops their tables on uninstall, not the sequences
-SEQUENCES = ["opportunity_stage_history_id_seq", "opportunity_stage_stay_id_seq"]
+SEQUENCES = [
+	"opportunity_stage_history_id_seq",
+	"opportunity_stage_stay_id_seq",
+	"opportunity_day_summary_id_seq",
+	"opportunity_summary_refresh_id_seq",
+]
 
 
 def drop_indexes() -> None:

@@ -2,6 +2,7 @@
 
 import frappe
 
+from opportunity_plus.day_summaries.refresh import rebuild as rebuild_day_summaries
 from opportunity_plus.overrides.opportunity_code import delete_counters
 from opportunity_plus.overrides.stage_keys import backfill_keys, drop_sequences, make_sequences
 from opportunity_plus.setup.custom_fields import (
@@ -23,6 +24,7 @@ from opportunity_plus.setup.sample_template import make_sample_template
 def after_install() -> None:
 	after_migrate()
 	backfill_keys()  # opportunities and stages the site had before the app
+	rebuild_day_summaries()  # the report's sums of those opportunities
 	make_sample_template()
 
 

@@ -11,6 +11,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import flt
 
+from opportunity_plus.day_summaries.marks import mark_forecasts
 from opportunity_plus.rules.analysis import NOT_OPEN_STATUSES
 from opportunity_plus.rules.win_prediction import keys_of
 from opportunity_plus.win_prediction import features
@@ -40,6 +41,7 @@ def refresh_predictions() -> int:
 		frappe.qb.update(opp).set(opp.predicted_win_probability, 0).where(
 			opp.predicted_win_probability != 0
 		).run()
+		mark_forecasts()
 		return 0
 	model, medians = loaded
 	changed = 0
@@ -52,6 +54,7 @@ def refresh_predictions() -> int:
 		for value, names in by_value.items():
 			frappe.qb.update(opp).set(opp.predicted_win_probability, value).where(opp.name.isin(names)).run()
 			changed += len(names)
+	mark_forecasts()  # the forecast's sums weighted by the prediction
 	return changed
 
 

@@ -11,6 +11,7 @@ from opportunity_plus.rules.analysis import (
 	forecast_months,
 	funnel,
 	is_open,
+	merge_rows,
 	month_bounds,
 	month_from_number,
 	month_of,
@@ -208,3 +209,20 @@ def test_forecast_adds_the_amount_weighted_by_the_predicted_probability_when_giv
 	assert months[1].figures.predicted_weighted == 1300
 	assert months[1].parts[("Main", "ann")].predicted_weighted == 1200
 	assert overdue.figures.predicted_weighted == 0 and overdue.figures.weighted == 40
+
+
+def test_merge_rows_adds_the_rows_of_one_key_and_keeps_the_others():
+	from decimal import Decimal
+
+	rows = [
+		("Lead", "Open", 2, Decimal("100.5"), None),
+		("Won", "Converted", 1, Decimal("50"), 3),
+		("Lead", "Open", 1, 20.25, 4),
+		("Lead", "Lost", 1, 0, 0),
+	]
+	assert merge_rows(rows, 2) == [
+		("Lead", "Open", 3, 120.75, 4),
+		("Won", "Converted", 1, Decimal("50"), 3),
+		("Lead", "Lost", 1, 0, 0),
+	]
+	assert merge_rows([(None, 1), (None, 2), ("x", None)], 1) == [(None, 3), ("x", None)]
