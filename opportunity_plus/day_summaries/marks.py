@@ -66,7 +66,7 @@ def mark(marks: Iterable[tuple[str, str, date]]) -> None:
 
 def enqueue_refresh() -> None:
 	"""One refresh job at a time (a mark made while it runs waits for the next job, or the
-	scheduler's next tick); none in tests, which refresh when they mean to."""
+	scheduler's next run, within four minutes); none in tests, which refresh when they mean to."""
 	if frappe.flags.in_test or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
 	frappe.enqueue(

@@ -251,9 +251,9 @@ def queries_of(kind: str, company: str, days: list[date]) -> list:
 
 
 def refresh_marked() -> int:
-	"""Background job (after a change, and on every scheduler tick): recompute the marked days in
-	batches, each committed; returns how many marks were counted. Does nothing while another refresh
-	of this site runs."""
+	"""Background job (after a change, and every four minutes by the scheduler): recompute the
+	marked days in batches, each committed; returns how many marks were counted. Does nothing while
+	another refresh of this site runs."""
 	if not take_lock():
 		return 0
 	counted = 0
