@@ -14,7 +14,22 @@ import frappe
 from frappe.utils import getdate, now_datetime
 from pypika.terms import PseudoColumn
 
-from opportunity_plus.day_summaries import CLOSING_MONTH, OPPORTUNITY_DATE, REFRESH
+from opportunity_plus.day_summaries import (
+	CLOSING_MONTH,
+	COMPETITOR,
+	FORECAST,
+	LOST_REASON,
+	OPPORTUNITY_DATE,
+	OWNER,
+	REFRESH,
+	SOURCE,
+	STAGE,
+	STAY,
+	SUMMARY,
+	TERRITORY,
+)
+from opportunity_plus.day_summaries.refresh import closing_month_of, kind_of_dimension
+from opportunity_plus.rules.analysis import NOT_OPEN_STATUSES
 
 REFRESH_NAME = PseudoColumn(
 	"nextval(`opportunity_summary_refresh_id_seq`)"
@@ -82,9 +97,6 @@ def enqueue_refresh() -> None:
 def mark_forecasts() -> None:
 	"""After predicted win probabilities were refreshed by plain SQL (training, the nightly job):
 	every expected closing month that has open opportunities."""
-	from opportunity_plus.day_summaries.refresh import closing_month_of
-	from opportunity_plus.rules.analysis import NOT_OPEN_STATUSES
-
 	opp = frappe.qb.DocType("Opportunity")
 	month = closing_month_of(opp)
 	rows = (
@@ -102,13 +114,13 @@ def mark_forecasts() -> None:
 # (doctype renamed, summary column holding its names, dimensions that column holds it for; None: all)
 RENAMED_COLUMNS = {
 	"Company": (("company", None),),
-	"Sales Pipeline": (("sales_pipeline", None), ("detail", ("Stay",))),
-	"Sales Stage": (("value", ("Stage",)),),
-	"User": (("value", ("Owner", "Forecast")),),
-	"Lead Source": (("value", ("Source",)),),
-	"Territory": (("value", ("Territory",)),),
-	"Opportunity Lost Reason": (("value", ("Lost Reason", "Competitor")),),
-	"Competitor": (("detail", ("Competitor",)),),
+	"Sales Pipeline": (("sales_pipeline", None), ("detail", (STAY,))),
+	"Sales Stage": (("value", (STAGE,)),),
+	"User": (("value", (OWNER, FORECAST)),),
+	"Lead Source": (("value", (SOURCE,)),),
+	"Territory": (("value", (TERRITORY,)),),
+	"Opportunity Lost Reason": (("value", (LOST_REASON, COMPETITOR)),),
+	"Competitor": (("detail", (COMPETITOR,)),),
 }
 
 
@@ -116,9 +128,6 @@ def after_rename(doc, method=None, old: str | None = None, new: str | None = Non
 	"""after_rename of the masters the summaries name: Frappe renames the links in the opportunities
 	with plain SQL, so every day whose rows hold the old name is marked (for a company, under both
 	names) and recomputed under the new one."""
-	from opportunity_plus.day_summaries import SUMMARY
-	from opportunity_plus.day_summaries.refresh import kind_of_dimension
-
 	if not old or not new:
 		return
 	summary = frappe.qb.DocType(SUMMARY)

@@ -36,8 +36,8 @@ from opportunity_plus.day_summaries import (
 	SUMMARY,
 	TERRITORY,
 )
-from opportunity_plus.queries.analysis import amount_of, days_to_close_of, weighted_of
-from opportunity_plus.rules.analysis import LOST_STATUSES, NOT_OPEN_STATUSES, month_bounds, month_key
+from opportunity_plus.queries.analysis import amount_of, closes_in, days_to_close_of, weighted_of
+from opportunity_plus.rules.analysis import LOST_STATUSES, NOT_OPEN_STATUSES
 
 SUMMARY_SEQUENCE = "opportunity_day_summary_id_seq"  # frappe.scrub(SUMMARY + "_id_seq")
 SUMMARY_NAME = PseudoColumn(f"nextval(`{SUMMARY_SEQUENCE}`)")
@@ -242,9 +242,7 @@ def queries_of(kind: str, company: str, days: list[date]) -> list:
 	opp = DocType("Opportunity")
 	if kind == OPPORTUNITY_DATE:
 		return date_queries((opp.company == company) & opp.transaction_date.isin(days))
-	months = [month_bounds(month_key(day.year, day.month)) for day in days]
-	in_months = Criterion.any([opp.expected_closing[start:end] for start, end in months])
-	return closing_queries((opp.company == company) & in_months)
+	return closing_queries((opp.company == company) & closes_in(opp, days))
 
 
 # ---------------------------------------------------------------- marked days
@@ -284,27 +282,24 @@ def refresh_batch(limit: int = MARKS_PER_BATCH) -> int:
 		return 0
 	days_of: dict = defaultdict(set)
 	for _name, company, kind, day in marks:
-		if kind in DIMENSIONS_OF_KIND and day:
+		if company and kind in DIMENSIONS_OF_KIND and day:
 			days_of[(company, kind)].add(getdate(day))
-	for (company, kind), days in sorted(days_of.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+	for (company, kind), days in sorted(days_of.items()):
 		recompute(company, kind, sorted(days))
 	frappe.qb.from_(refresh).delete().where(refresh.name.isin([mark[0] for mark in marks])).run()
 	return len(marks)
 
 
-def recompute(company: str | None, kind: str, days: list[date]) -> None:
+def recompute(company: str, kind: str, days: list[date]) -> None:
 	summary = DocType(SUMMARY)
-	same_company = summary.company == company if company else summary.company.isnull()
 	(
 		frappe.qb.from_(summary)
 		.delete()
-		.where(same_company)
+		.where(summary.company == company)
 		.where(summary.dimension.isin(DIMENSIONS_OF_KIND[kind]))
 		.where(summary.day.isin(days))
 		.run()
 	)
-	if not company:
-		return
 	rows = []
 	for query in queries_of(kind, company, days):
 		rows += query.run()

@@ -239,7 +239,7 @@ def status_rows(
 	if plan is None:
 		return exact_status_rows(f, grouped, with_stays, statuses)
 	rows = summaries.status_rows(f, plan, grouped, with_stays, statuses)
-	rows = [(decode_key(f, row[0]) if grouped else None, *row[1:]) for row in rows]
+	rows = [(decode_key(f, row[0]), *row[1:]) for row in rows]
 	if plan.marked:
 		rows += exact_status_rows(f, grouped, with_stays, statuses, days=plan.marked)
 	return merge_rows(rows, 2)
@@ -455,9 +455,14 @@ def exact_forecast_rows(
 		.groupby(month, opp.sales_pipeline, opp.opportunity_owner)
 	)
 	if closing_months:
-		in_months = [month_bounds(month_key(day.year, day.month)) for day in closing_months]
-		query = query.where(Criterion.any([closing[start:end] for start, end in in_months]))
+		query = query.where(closes_in(opp, closing_months))
 	return [tuple(row) for row in query.run()]
+
+
+def closes_in(opp, months: list[date]) -> Criterion:
+	"""The opportunity is expected to close in one of ``months`` (each given by its first day)."""
+	bounds = [month_bounds(month_key(day.year, day.month)) for day in months]
+	return Criterion.any([opp.expected_closing[start:end] for start, end in bounds])
 
 
 def pipeline_stage_lists(pipeline: str | None = None) -> list[list[str]]:
